@@ -1,0 +1,28 @@
+import { LRUCache } from 'lru-cache';
+
+/**
+ * The vendor-answer cache shared by every request of a process. Async and JSON-shaped on
+ * purpose: a Redis implementation sits behind the same interface.
+ */
+export interface AnswerCache {
+  get<T>(key: string): Promise<T | undefined>;
+  set<T>(key: string, value: T, ttlMs: number): Promise<void>;
+}
+
+/** In-process cache: bounded, so a stream of distinct ids cannot grow memory without limit. */
+export class LruAnswerCache implements AnswerCache {
+  private readonly lru: LRUCache<string, { value: unknown }>;
+
+  constructor(maxEntries = 50_000) {
+    this.lru = new LRUCache({ max: maxEntries });
+  }
+
+  async get<T>(key: string): Promise<T | undefined> {
+    return this.lru.get(key)?.value as T | undefined;
+  }
+
+  async set<T>(key: string, value: T, ttlMs: number): Promise<void> {
+    if (ttlMs <= 0) return;
+    this.lru.set(key, { value }, { ttl: ttlMs });
+  }
+}

@@ -1,0 +1,214 @@
+import { BrokenCircuitError, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
+import type { z } from 'zod';
+import type { Vendor } from '../domain.js';
+import { ErrorCode, VendorError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+
+/** A vendor's answer, read whole: vendors fail with 200 too (Tencent), so parsers see status and body together. */
+export interface VendorResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+/** One HTTP request to a vendor, built afresh for every attempt (signatures, nonces, timestamps). */
+export interface VendorRequest {
+  url: string;
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export interface VendorCall<T> {
+  /** The vendor API, e.g. `messages/detail`: labels logs and metrics, keys quota and circuit. */
+  endpoint: string;
+  /** Number of ids this call carries (logs and metrics show batching). */
+  ids?: number;
+  request(): VendorRequest;
+  /** Turns an answer (any status below 500) into a value, or throws a {@link VendorError}. */
+  parse(response: VendorResponse): T;
+}
+
+/**
+ * Per-vendor quota scheduling: `acquire` resolves when a call may leave (rate slots, concurrency
+ * limits) and returns the function that frees the slot once the answer is in.
+ */
+export interface QuotaGate {
+  acquire(endpoint: string): Promise<() => void>;
+  /** Learns from every answer, e.g. JPush's `X-Rate-Limit-*` headers. */
+  observe?(endpoint: string, response: VendorResponse): void;
+}
+
+export interface RetryPolicy {
+  /** Attempts in total, the first included. */
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** A vendor asking us to wait longer than this is answered VENDOR_RATE_LIMITED at once. */
+  maxRetryAfterMs: number;
+}
+
+export interface VendorHttpOptions {
+  vendor: Vendor;
+  timeoutMs: number;
+  logger: Logger;
+  metrics: Metrics;
+  gate?: QuotaGate;
+  retry?: Partial<RetryPolicy>;
+  /** Consecutive unavailable answers that open an endpoint's circuit. */
+  breakerThreshold?: number;
+  /** How long an open circuit answers at once before one trial call. */
+  breakerHalfOpenAfterMs?: number;
+}
+
+const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 200, maxDelayMs: 2_000, maxRetryAfterMs: 60_000 };
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The one HTTP layer every vendor client uses: timeout, transport failures and 5xx mapped to
+ * the contract's codes, retries of transient failures with jittered exponential backoff, a
+ * circuit breaker per endpoint, and the vendor's quota gate before every attempt.
+ */
+export class VendorHttp {
+  readonly vendor: Vendor;
+  private readonly retry: RetryPolicy;
+  private readonly breakers = new Map<string, CircuitBreakerPolicy>();
+
+  constructor(private readonly options: VendorHttpOptions) {
+    this.vendor = options.vendor;
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+  }
+
+  /** Sends `call`, retrying transient failures; resolves with `call.parse`'s value or rejects with a VendorError. */
+  async call<T>(call: VendorCall<T>): Promise<T> {
+    const labels = { vendor: this.vendor, endpoint: call.endpoint };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const value = await this.attempt(call);
+        this.options.metrics.vendorCalls.inc({ ...labels, outcome: 'ok' });
+        return value;
+      } catch (error) {
+        const failure = this.asVendorError(error);
+        this.options.metrics.vendorCalls.inc({ ...labels, outcome: failure.code });
+        const delay = this.retryDelay(failure, attempt);
+        if (delay === undefined) {
+          this.options.logger.warn(
+            { vendor: this.vendor, endpoint: call.endpoint, attempt, code: failure.code, ...failure.extensions },
+            'vendor call failed',
+          );
+          throw failure;
+        }
+        this.options.logger.info({ vendor: this.vendor, endpoint: call.endpoint, attempt, delay, code: failure.code }, 'vendor call retried');
+        await sleep(delay);
+      }
+    }
+  }
+
+  /** Undefined = give up now. */
+  private retryDelay(failure: VendorError, attempt: number): number | undefined {
+    if (!failure.transient || attempt >= this.retry.attempts) return undefined;
+    if (failure.retryAfterMs !== undefined) {
+      return failure.retryAfterMs <= this.retry.maxRetryAfterMs ? failure.retryAfterMs : undefined;
+    }
+    const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
+    return ceiling / 2 + Math.random() * (ceiling / 2);
+  }
+
+  private async attempt<T>(call: VendorCall<T>): Promise<T> {
+    const release = this.options.gate ? await this.options.gate.acquire(call.endpoint) : undefined;
+    try {
+      return await this.breaker(call.endpoint).execute(() => this.exchange(call));
+    } finally {
+      release?.();
+    }
+  }
+
+  private async exchange<T>(call: VendorCall<T>): Promise<T> {
+    const request = call.request();
+    const started = performance.now();
+    let response: VendorResponse;
+    try {
+      const answer = await fetch(request.url, {
+        method: request.method ?? 'GET',
+        headers: request.headers,
+        body: request.body,
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      });
+      response = { status: answer.status, headers: answer.headers, text: await answer.text() };
+    } catch (error) {
+      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      throw this.unavailable(timedOut ? `${this.vendor} did not answer within ${this.options.timeoutMs} ms` : `${this.vendor} could not be reached`, {
+        vendorCode: timedOut ? 'TIMEOUT' : 'CONNECTION_ERROR',
+      });
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const labels = { vendor: this.vendor, endpoint: call.endpoint };
+    this.options.metrics.vendorLatency.observe(labels, seconds);
+    if (call.ids !== undefined) this.options.metrics.idsPerCall.observe(labels, call.ids);
+    this.options.logger.debug({ ...labels, ids: call.ids, status: response.status, ms: Math.round(seconds * 1000) }, 'vendor call');
+    this.options.gate?.observe?.(call.endpoint, response);
+    if (response.status >= 500) {
+      throw this.unavailable(`${this.vendor} answered HTTP ${response.status}`, { status: response.status });
+    }
+    return call.parse(response);
+  }
+
+  private unavailable(message: string, detail: { vendorCode?: string; status?: number }): VendorError {
+    return new VendorError(this.vendor, ErrorCode.VENDOR_UNAVAILABLE, message, detail, { transient: true });
+  }
+
+  private breaker(endpoint: string): CircuitBreakerPolicy {
+    let breaker = this.breakers.get(endpoint);
+    if (!breaker) {
+      // Only "the vendor is down" opens the circuit: a vendor saying no is an answer, not an outage.
+      breaker = circuitBreaker(
+        handleWhen((error) => error instanceof VendorError && error.code === ErrorCode.VENDOR_UNAVAILABLE),
+        {
+          halfOpenAfter: this.options.breakerHalfOpenAfterMs ?? 10_000,
+          breaker: new ConsecutiveBreaker(this.options.breakerThreshold ?? 5),
+        },
+      );
+      this.breakers.set(endpoint, breaker);
+    }
+    return breaker;
+  }
+
+  private asVendorError(error: unknown): VendorError {
+    if (error instanceof VendorError) return error;
+    if (error instanceof BrokenCircuitError) {
+      return new VendorError(this.vendor, ErrorCode.VENDOR_UNAVAILABLE, `${this.vendor} is failing; calls are paused for a few seconds`, {
+        vendorCode: 'CIRCUIT_OPEN',
+      });
+    }
+    // A parser bug must still become a vendor-scoped error, never an escaped exception.
+    this.options.logger.error({ vendor: this.vendor, err: error }, 'unexpected error in vendor call');
+    return new VendorError(this.vendor, ErrorCode.VENDOR_ERROR, `${this.vendor} answered something pushgraph could not read`, {
+      vendorCode: 'MALFORMED_RESPONSE',
+    });
+  }
+}
+
+/**
+ * Validates a vendor's JSON at the boundary: anything off-shape (HTML error page, wrong types,
+ * missing fields) is a VENDOR_ERROR, never a crash further in.
+ */
+export function parseVendorJson<S extends z.ZodTypeAny>(vendor: Vendor, response: VendorResponse, schema: S): z.output<S> {
+  let json: unknown;
+  try {
+    json = JSON.parse(response.text);
+  } catch {
+    throw malformed(vendor, response, 'not JSON');
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw malformed(vendor, response, parsed.error.issues[0]?.path.join('.') || 'unexpected shape');
+  return parsed.data;
+}
+
+function malformed(vendor: Vendor, response: VendorResponse, what: string): VendorError {
+  return new VendorError(vendor, ErrorCode.VENDOR_ERROR, `${vendor} answered something pushgraph could not read (${what})`, {
+    vendorCode: 'MALFORMED_RESPONSE',
+    status: response.status,
+  });
+}

@@ -1,0 +1,42 @@
+import type { AnswerCache } from '../cache.js';
+import type { Config, Env } from '../config.js';
+import type { CampaignRef, ChannelStat, DataAvailability, Funnel, LossReason, SmsStats, TimeWindowArgs, Vendor } from '../domain.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+
+/**
+ * What the `Campaign` type needs from one vendor, for one request. Every vendor implements it;
+ * resolvers call it without knowing which vendor answers.
+ */
+export interface CampaignSource {
+  /** Throws BAD_USER_INPUT for an id this vendor can never know (JPush/Alibaba ids are numeric). */
+  validateId(id: string): void;
+  /** The campaign, or null when the vendor knows no such id. */
+  campaign(id: string): Promise<CampaignRef | null>;
+  availability(id: string): Promise<DataAvailability>;
+  funnel(id: string, window: TimeWindowArgs): Promise<Funnel | null>;
+  channels(id: string, window: TimeWindowArgs): Promise<ChannelStat[] | null>;
+  lossReasons(id: string, window: TimeWindowArgs): Promise<LossReason[] | null>;
+  sms(id: string): Promise<SmsStats | null>;
+}
+
+export type VendorMode = 'live' | 'simulated';
+
+/** A started vendor: process-wide client, cache and scheduler; per-request sources. */
+export interface VendorRuntime<S extends CampaignSource = CampaignSource> {
+  vendor: Vendor;
+  mode: VendorMode;
+  /** A fresh source per request: its DataLoaders must not outlive the request. */
+  createSource(): S;
+  /** Stops what the vendor started (the built-in simulator). */
+  close(): Promise<void>;
+}
+
+/** What every vendor gets at start-up. Each vendor reads its own credentials from `env`. */
+export interface VendorDeps {
+  config: Config;
+  env: Env;
+  cache: AnswerCache;
+  logger: Logger;
+  metrics: Metrics;
+}

@@ -1,0 +1,72 @@
+import { GraphQLError } from 'graphql';
+import type { Vendor } from './domain.js';
+
+/** The contract's error codes; the only place they are spelled. */
+export const ErrorCode = {
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  VENDOR_ERROR: 'VENDOR_ERROR',
+  VENDOR_UNAVAILABLE: 'VENDOR_UNAVAILABLE',
+  VENDOR_RATE_LIMITED: 'VENDOR_RATE_LIMITED',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export type VendorErrorCode = typeof ErrorCode.VENDOR_ERROR | typeof ErrorCode.VENDOR_UNAVAILABLE | typeof ErrorCode.VENDOR_RATE_LIMITED;
+
+/** Whitelisted details that may reach clients: never URLs, headers or raw bodies (they can carry credentials). */
+export interface VendorErrorDetail {
+  vendorCode?: string;
+  vendorMessage?: string;
+  status?: number;
+  requestId?: string;
+}
+
+export interface RetryHint {
+  /** The failure may pass: the shared HTTP layer retries it (timeouts, 5xx, rate limits, Tencent 90102). */
+  transient?: boolean;
+  /** The vendor said when to come back (JPush `X-Rate-Limit-Reset`). */
+  retryAfterMs?: number;
+}
+
+export class VendorError extends GraphQLError {
+  readonly transient: boolean;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(
+    readonly vendor: Vendor,
+    code: VendorErrorCode,
+    message: string,
+    readonly detail: VendorErrorDetail = {},
+    hint: RetryHint = {},
+  ) {
+    const extensions: Record<string, unknown> = { code, vendor };
+    for (const [key, value] of Object.entries(detail)) if (value !== undefined) extensions[key] = value;
+    super(message, { extensions });
+    this.name = 'VendorError';
+    this.transient = hint.transient ?? false;
+    this.retryAfterMs = hint.retryAfterMs;
+  }
+
+  get code(): VendorErrorCode {
+    return this.extensions.code as VendorErrorCode;
+  }
+
+  /** The same failure, re-labelled once retries ran out (a rate limit that never cleared). */
+  withCode(code: VendorErrorCode): VendorError {
+    return new VendorError(this.vendor, code, this.message, this.detail);
+  }
+}
+
+/** A bad argument, found before any vendor call. */
+export function badUserInput(message: string, argumentName?: string): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: ErrorCode.BAD_USER_INPUT, ...(argumentName ? { argumentName } : {}) },
+  });
+}
+
+/** A vendor whose datasource is not built yet: an honest error, never fake numbers. */
+export function notImplemented(vendor: Vendor, what: string): VendorError {
+  return new VendorError(vendor, ErrorCode.VENDOR_ERROR, `${what} is not implemented yet for ${vendor}`, {
+    vendorCode: 'NOT_IMPLEMENTED',
+  });
+}

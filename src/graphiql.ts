@@ -1,0 +1,73 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const packageDir = (name: string): string => dirname(require.resolve(`${name}/package.json`));
+
+/** GraphiQL and React from node_modules, so the IDE works on a machine without internet. */
+const ASSETS: Record<string, { file: () => string; contentType: string }> = {
+  'react.js': { file: () => join(packageDir('react'), 'umd/react.production.min.js'), contentType: 'text/javascript; charset=utf-8' },
+  'react-dom.js': {
+    file: () => join(packageDir('react-dom'), 'umd/react-dom.production.min.js'),
+    contentType: 'text/javascript; charset=utf-8',
+  },
+  'graphiql.js': { file: () => require.resolve('graphiql/graphiql.min.js'), contentType: 'text/javascript; charset=utf-8' },
+  'graphiql.css': { file: () => require.resolve('graphiql/graphiql.min.css'), contentType: 'text/css; charset=utf-8' },
+};
+
+const loaded = new Map<string, Buffer>();
+
+export async function graphiqlAsset(name: string): Promise<{ body: Buffer; contentType: string } | undefined> {
+  const asset = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
+  if (!asset) return undefined;
+  let body = loaded.get(name);
+  if (!body) {
+    body = await readFile(asset.file());
+    loaded.set(name, body);
+  }
+  return { body, contentType: asset.contentType };
+}
+
+/** The query GraphiQL opens with; its ids exist in the JPush simulator, so it answers in demo mode. */
+export const EXAMPLE_QUERY = `# Three JPush campaigns in one vendor call. Press ▶ (or Ctrl-Enter) to run.
+query CampaignFunnels {
+  campaigns(vendor: JPUSH, ids: ["1613113584", "1229760629", "269978303"]) {
+    vendor
+    id
+    availability
+    funnel { target sent received displayed clicked }
+    channels { channel platform messageType target sent received displayed clicked }
+  }
+}
+`;
+
+export function graphiqlPage(): string {
+  return `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <title>pushgraph · GraphiQL</title>
+    <link rel="stylesheet" href="/graphiql/graphiql.css" />
+    <style>html, body, #graphiql { height: 100%; margin: 0; }</style>
+  </head>
+  <body>
+    <div id="graphiql">Loading GraphiQL…</div>
+    <script src="/graphiql/react.js"></script>
+    <script src="/graphiql/react-dom.js"></script>
+    <script src="/graphiql/graphiql.js"></script>
+    <script>
+      const fetcher = GraphiQL.createFetcher({ url: new URL('/graphql', location.href).href });
+      ReactDOM.createRoot(document.getElementById('graphiql')).render(
+        React.createElement(GraphiQL, {
+          fetcher,
+          defaultQuery: ${JSON.stringify(EXAMPLE_QUERY)},
+          defaultEditorToolsVisibility: false,
+        }),
+      );
+    </script>
+  </body>
+</html>
+`;
+}

@@ -1,0 +1,24 @@
+import { startApp } from './app.js';
+import { createLogger } from './logger.js';
+
+const logger = createLogger();
+
+startApp({ logger })
+  .then((app) => {
+    const stop = (signal: string): void => {
+      logger.info({ signal }, 'shutting down');
+      app.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  })
+  .catch((error: unknown) => {
+    logger.fatal({ err: error }, 'pushgraph failed to start');
+    process.exit(1);
+  });

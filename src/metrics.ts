@@ -1,0 +1,42 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Prometheus metrics of one process (`GET /metrics`). One registry per app, so tests can run several. */
+export class Metrics {
+  readonly registry = new Registry();
+
+  /** Vendor HTTP calls by outcome: `ok` or the contract error code. */
+  readonly vendorCalls = new Counter({
+    name: 'pushgraph_vendor_calls_total',
+    help: 'Vendor HTTP calls, by vendor, endpoint and outcome',
+    labelNames: ['vendor', 'endpoint', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  /** Ids carried per vendor call: shows batching at work. */
+  readonly idsPerCall = new Histogram({
+    name: 'pushgraph_vendor_ids_per_call',
+    help: 'Ids carried by one vendor call',
+    labelNames: ['vendor', 'endpoint'] as const,
+    buckets: [1, 2, 5, 10, 25, 50, 75, 100],
+    registers: [this.registry],
+  });
+
+  readonly vendorLatency = new Histogram({
+    name: 'pushgraph_vendor_call_seconds',
+    help: 'Vendor HTTP call latency',
+    labelNames: ['vendor', 'endpoint'] as const,
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  readonly operations = new Counter({
+    name: 'pushgraph_graphql_operations_total',
+    help: 'GraphQL operations, by outcome (ok, partial, error)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+}
