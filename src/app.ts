@@ -6,6 +6,8 @@ import { readConfig, type Config, type Env } from './config.js';
 import { createContext, type Context } from './context.js';
 import { closeVendors, startVendors, vendorModes, type Vendors } from './datasources/index.js';
 import { graphiqlAsset, graphiqlPage } from './graphiql.js';
+import { apiKeyCheck, applyCors } from './http-guards.js';
+import { ErrorCode } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { buildServer } from './server.js';
@@ -36,11 +38,12 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
   const metrics = new Metrics();
   const cache = new LruAnswerCache();
   const vendors = await startVendors({ config, env, cache, logger, metrics });
-  const apollo = buildServer({ logger });
+  const apollo = buildServer({ logger, config });
   await apollo.start();
 
+  const deps: Deps = { apollo, vendors, metrics, config, authorized: apiKeyCheck(config.apiKeys) };
   const server = createServer((req, res) => {
-    route(req, res, { apollo, vendors, metrics }).catch((error: unknown) => {
+    route(req, res, deps).catch((error: unknown) => {
       logger.error({ err: error }, 'unhandled error in HTTP handler');
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
       else res.end();
@@ -56,10 +59,12 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
     vendors,
     metrics,
     close: async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      // Stop accepting, let in-flight requests finish (bounded by SHUTDOWN_TIMEOUT_MS), then cut the rest.
+      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const deadline = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
+      await drained;
+      clearTimeout(deadline);
       await apollo.stop();
       await closeVendors(vendors);
     },
@@ -70,6 +75,8 @@ interface Deps {
   apollo: ApolloServer<Context>;
   vendors: Vendors;
   metrics: Metrics;
+  config: Config;
+  authorized(req: IncomingMessage): boolean;
 }
 
 async function route(req: IncomingMessage, res: ServerResponse, deps: Deps): Promise<void> {
@@ -81,16 +88,24 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: Deps): Pro
     res.writeHead(200, { 'content-type': deps.metrics.registry.contentType });
     return void res.end(await deps.metrics.registry.metrics());
   }
-  if (req.method === 'GET' && url.pathname.startsWith('/graphiql/')) {
+  if (deps.config.graphiql && req.method === 'GET' && url.pathname.startsWith('/graphiql/')) {
     const asset = await graphiqlAsset(url.pathname.slice('/graphiql/'.length));
     if (!asset) return sendJson(res, 404, { error: 'not found' });
     res.writeHead(200, { 'content-type': asset.contentType, 'cache-control': 'public, max-age=86400' });
     return void res.end(asset.body);
   }
   if (url.pathname === '/graphql') {
-    if (req.method === 'GET' && !url.searchParams.has('query') && prefersHtml(req)) {
+    if (applyCors(deps.config.corsOrigins, req, res)) return;
+    // The IDE page is static and carries no data; its queries need a key like any other.
+    if (deps.config.graphiql && req.method === 'GET' && !url.searchParams.has('query') && prefersHtml(req)) {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       return void res.end(graphiqlPage());
+    }
+    if (!deps.authorized(req)) {
+      res.setHeader('www-authenticate', 'Bearer');
+      return sendJson(res, 401, {
+        errors: [{ message: 'A valid API key is required: Authorization: Bearer <key>', extensions: { code: ErrorCode.UNAUTHENTICATED } }],
+      });
     }
     return graphql(req, res, url, deps);
   }

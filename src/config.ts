@@ -7,6 +7,13 @@ export interface Config {
   apiKeys: string[];
   maxIdsPerRequest: number;
   corsOrigins: string[];
+  /** Seconds of any vendor's call quota one operation may spend (see src/limits.ts). */
+  maxQuotaSecondsPerRequest: number;
+  /** Off in production if the schema should not be browsable. */
+  introspection: boolean;
+  graphiql: boolean;
+  /** How long SIGTERM waits for in-flight requests. */
+  shutdownTimeoutMs: number;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -20,6 +27,10 @@ export function readConfig(env: Env = process.env): Config {
     apiKeys: listVar(env, 'API_KEYS'),
     maxIdsPerRequest: intVar(env, 'MAX_IDS_PER_REQUEST', 1000, 1),
     corsOrigins: listVar(env, 'CORS_ORIGINS'),
+    maxQuotaSecondsPerRequest: intVar(env, 'MAX_QUOTA_SECONDS_PER_REQUEST', 30, 1),
+    introspection: boolVar(env, 'GRAPHQL_INTROSPECTION', true),
+    graphiql: boolVar(env, 'GRAPHIQL', true),
+    shutdownTimeoutMs: intVar(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0),
   };
 }
 
@@ -42,4 +53,12 @@ export function intVar(env: Env, name: string, fallback: number, min: number): n
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer ≥ ${min}, got "${raw}"`);
   return value;
+}
+
+function boolVar(env: Env, name: string, fallback: boolean): boolean {
+  const raw = nonEmpty(env[name])?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new Error(`${name} must be true or false, got "${raw}"`);
 }

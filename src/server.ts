@@ -1,10 +1,12 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { mergeTypeDefs } from '@graphql-tools/merge';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
+import type { Config } from './config.js';
 import type { Context } from './context.js';
+import { shapeLimits, vendorDemandLimit } from './limits.js';
 import type { Logger } from './logger.js';
 import { resolvers } from './resolvers/index.js';
 
@@ -24,17 +26,25 @@ export function buildSchema(): GraphQLSchema {
 
 export interface ServerOptions {
   logger: Logger;
-  introspection?: boolean;
+  config: Config;
 }
 
 export function buildServer(options: ServerOptions): ApolloServer<Context> {
+  const { config } = options;
+  const armor = shapeLimits(config);
   return new ApolloServer<Context>({
     schema: buildSchema(),
-    introspection: options.introspection ?? true,
+    introspection: config.introspection,
+    validationRules: armor.validationRules,
     // Stack traces can carry vendor URLs; clients get codes and messages only.
     includeStacktraceInErrorResponses: false,
-    // GraphiQL is served by us from local files (no CDN); Apollo's landing page loads from one.
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    plugins: [
+      // graphql-armor types against Apollo's CJS build; the plugin objects are the same at run time.
+      ...(armor.plugins as unknown as Array<ApolloServerPlugin<Context>>),
+      vendorDemandLimit(config),
+      // GraphiQL is served by us from local files (no CDN); Apollo's landing page loads from one.
+      ApolloServerPluginLandingPageDisabled(),
+    ],
     logger: options.logger,
   });
 }

@@ -19,13 +19,36 @@ export interface FakeReply {
   body: unknown;
 }
 
+/** Ways a vendor misbehaves, for resilience tests and demos. */
+export type Fault =
+  /** An HTTP error status, e.g. 500 or 502 (with an optional body). */
+  | { kind: 'status'; status: number; body?: unknown }
+  /** Accepts the request and never answers. */
+  | { kind: 'hang' }
+  /** HTTP 200 with an HTML error page, as a proxy in front of a vendor sends. */
+  | { kind: 'html' }
+  /** HTTP 200 with JSON of the wrong shape. */
+  | { kind: 'malformed' }
+  /** Answers normally after a delay. */
+  | { kind: 'slow'; ms: number }
+  /** Any reply, e.g. the vendor's own error body. */
+  | { kind: 'reply'; reply: FakeReply };
+
 export interface FakeServer {
   url: string;
   requests: RecordedRequest[];
   /** Added to every answer, to imitate a vendor's latency. */
   latencyMs: number;
+  /** Requests being answered right now, and the most there ever were at once. */
+  inFlight: number;
+  peakInFlight: number;
+  /** Makes the next `times` requests (default: all) misbehave; `times: 1` is a flaky-once vendor. */
+  injectFault(fault: Fault, options?: { times?: number }): void;
+  clearFaults(): void;
   close(): Promise<void>;
 }
+
+const HTML_ERROR_PAGE = '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>';
 
 /**
  * A loopback HTTP server speaking a vendor's wire format. The built-in simulators and the test
@@ -36,11 +59,44 @@ export async function startFakeServer(
   options: { latencyMs?: number; port?: number } = {},
 ): Promise<FakeServer> {
   const requests: RecordedRequest[] = [];
+  let faults: Array<{ fault: Fault; remaining: number }> = [];
+  const nextFault = (): Fault | undefined => {
+    const next = faults[0];
+    if (!next) return undefined;
+    next.remaining -= 1;
+    if (next.remaining <= 0) faults.shift();
+    return next.fault;
+  };
   const fake: FakeServer = {
     url: '',
     requests,
     latencyMs: options.latencyMs ?? 0,
+    inFlight: 0,
+    peakInFlight: 0,
+    injectFault: (fault, { times = Infinity } = {}) => {
+      faults.push({ fault, remaining: times });
+    },
+    clearFaults: () => {
+      faults = [];
+    },
     close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+  const reply = async (request: RecordedRequest, fault: Fault | undefined): Promise<FakeReply | undefined> => {
+    switch (fault?.kind) {
+      case 'hang':
+        return undefined;
+      case 'status':
+        return { status: fault.status, body: fault.body ?? HTML_ERROR_PAGE };
+      case 'html':
+        return { status: 200, body: HTML_ERROR_PAGE };
+      case 'malformed':
+        return { status: 200, body: { unexpected: [1, 'two', null] } };
+      case 'reply':
+        return fault.reply;
+      case 'slow':
+        await new Promise((resolve) => setTimeout(resolve, fault.ms));
+    }
+    return handle(request);
   };
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -56,18 +112,27 @@ export async function startFakeServer(
         arrivedAt: performance.now(),
       };
       requests.push(recorded);
+      const fault = nextFault();
+      fake.inFlight += 1;
+      fake.peakInFlight = Math.max(fake.peakInFlight, fake.inFlight);
       void (async () => {
         if (fake.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, fake.latencyMs));
-        let reply: FakeReply;
+        let answer: FakeReply | undefined;
         try {
-          reply = await handle(recorded);
+          answer = await reply(recorded, fault);
         } catch (error) {
-          reply = { status: 500, body: { error: String(error) } };
+          answer = { status: 500, body: { error: String(error) } };
         }
-        const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
-        res.writeHead(reply.status, {
-          'content-type': typeof reply.body === 'string' ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8',
-          ...reply.headers,
+        if (!answer) {
+          // A hanging vendor: the socket stays open until the client gives up.
+          res.on('close', () => (fake.inFlight -= 1));
+          return;
+        }
+        fake.inFlight -= 1;
+        const text = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+        res.writeHead(answer.status, {
+          'content-type': typeof answer.body === 'string' ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8',
+          ...answer.headers,
         });
         res.end(text);
       })();

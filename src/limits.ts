@@ -1,0 +1,150 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import {
+  GraphQLError,
+  Kind,
+  valueFromASTUntyped,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import type { Vendor } from './domain.js';
+import { ErrorCode } from './errors.js';
+
+/** What one operation will ask of the vendors, read from the document before anything runs. */
+export interface OperationDemand {
+  /** Ids in total: `campaign` fields, `campaigns` lists, `_entities` representations, single-id queries. */
+  ids: number;
+  /** Campaign ids per vendor. */
+  campaigns: Record<Vendor, number>;
+  /** `deviceTrace` fields: one Tencent call (1/s) each. */
+  traces: number;
+}
+
+/**
+ * Vendor quota one operation may spend, in seconds of the vendor's own rate (CONTRACT.md table):
+ * JPush 100 ids a call at 2400 calls/min (free plan), Tencent 5 TaskIDs a call at 1 call/s per
+ * API (statistics and loss run side by side; traces 1 a call), Alibaba 1 id a call at 50 calls/s.
+ */
+export function quotaSeconds(demand: OperationDemand): Record<Vendor, number> {
+  return {
+    JPUSH: (Math.ceil(demand.campaigns.JPUSH / 100) * 60) / 2400,
+    TENCENT: Math.max(Math.ceil(demand.campaigns.TENCENT / 5), demand.traces),
+    ALIYUN: demand.campaigns.ALIYUN / 50,
+  };
+}
+
+const CAMPAIGN_VENDORS: readonly Vendor[] = ['JPUSH', 'TENCENT', 'ALIYUN'];
+
+export function measureDemand(
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown> = {},
+): OperationDemand {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  const demand: OperationDemand = { ids: 0, campaigns: { JPUSH: 0, TENCENT: 0, ALIYUN: 0 }, traces: 0 };
+  const countCampaign = (vendor: unknown): void => {
+    demand.ids += 1;
+    if (CAMPAIGN_VENDORS.includes(vendor as Vendor)) demand.campaigns[vendor as Vendor] += 1;
+  };
+  const argument = (field: FieldNode, name: string): unknown => {
+    const node = field.arguments?.find((arg) => arg.name.value === name);
+    return node ? valueFromASTUntyped(node.value, variables) : undefined;
+  };
+  // Only root fields take ids; fragments at the root are followed once each (no cycles at the root).
+  const visit = (selectionSet: SelectionSetNode, seen: Set<string>): void => {
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.INLINE_FRAGMENT) visit(selection.selectionSet, seen);
+      else if (selection.kind === Kind.FRAGMENT_SPREAD) {
+        const fragment = fragments.get(selection.name.value);
+        if (fragment && !seen.has(fragment.name.value)) visit(fragment.selectionSet, new Set([...seen, fragment.name.value]));
+      } else {
+        switch (selection.name.value) {
+          case 'campaign':
+            countCampaign(argument(selection, 'vendor'));
+            break;
+          case 'campaigns': {
+            const ids = argument(selection, 'ids');
+            const vendor = argument(selection, 'vendor');
+            for (let i = 0; i < (Array.isArray(ids) ? ids.length : 1); i++) countCampaign(vendor);
+            break;
+          }
+          case '_entities': {
+            const representations = argument(selection, 'representations');
+            for (const representation of Array.isArray(representations) ? representations : []) {
+              countCampaign((representation as { vendor?: unknown } | null)?.vendor);
+            }
+            break;
+          }
+          case 'deviceTrace':
+            demand.ids += 1;
+            demand.traces += 1;
+            break;
+          case 'deliveryStatus':
+          case 'userMetrics':
+            demand.ids += 1;
+            break;
+        }
+      }
+    }
+  };
+  visit(operation.selectionSet, new Set());
+  return demand;
+}
+
+function refuse(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 400 } } });
+}
+
+export interface LimitOptions {
+  maxIdsPerRequest: number;
+  maxQuotaSecondsPerRequest: number;
+}
+
+/**
+ * Refuses, before any vendor call, an operation asking too many ids in total or one that would
+ * spend more than `maxQuotaSecondsPerRequest` of any vendor's rate. Batched campaigns are cheap
+ * (JPush: 100 a call); Tencent traces cost a second each.
+ */
+export function vendorDemandLimit(options: LimitOptions): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, operation, request }) {
+          if (!operation) return;
+          const demand = measureDemand(document, operation, request.variables ?? {});
+          if (demand.ids > options.maxIdsPerRequest) {
+            throw refuse(`This operation asks for ${demand.ids} ids; the limit is ${options.maxIdsPerRequest} (MAX_IDS_PER_REQUEST).`);
+          }
+          for (const [vendor, seconds] of Object.entries(quotaSeconds(demand))) {
+            if (seconds > options.maxQuotaSecondsPerRequest) {
+              throw refuse(
+                `This operation would spend ${Math.ceil(seconds)} s of ${vendor}'s call quota; the limit is ` +
+                  `${options.maxQuotaSecondsPerRequest} s (MAX_QUOTA_SECONDS_PER_REQUEST). Split it into smaller operations.`,
+              );
+            }
+          }
+        },
+      };
+    },
+  };
+}
+
+/** Shape limits from graphql-armor: depth, aliases, tokens, directives. Cost is the vendor-quota limit above. */
+export function shapeLimits(options: { maxIdsPerRequest: number }): ReturnType<ApolloArmor['protect']> {
+  return new ApolloArmor({
+    // Aliased `campaign` fields are legitimate batching; each alias is also an id, capped above.
+    maxAliases: { n: options.maxIdsPerRequest + 50 },
+    maxDepth: { n: 12 },
+    maxTokens: { n: 100_000 },
+    maxDirectives: { n: 50 },
+    costLimit: { enabled: false },
+    // Introspection is on (GraphiQL), so suggestions hide nothing.
+    blockFieldSuggestion: { enabled: false },
+  }).protect();
+}

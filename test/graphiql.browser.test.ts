@@ -1,0 +1,49 @@
+import { mkdirSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXAMPLE_QUERY } from '../src/graphiql.js';
+import { startTestApp, type TestApp } from './helpers.js';
+
+// Debian's Chromium (installed by .ci/run when missing); no browser download is possible here.
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+describe('GraphiQL in a real browser', () => {
+  let app: TestApp;
+  let browser: Browser;
+  beforeAll(async () => {
+    app = await startTestApp();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      // The flags that keep Chromium off the (closed) network on its own.
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('loads from local files only and runs the example query against the simulated vendors', async () => {
+    const expected = await app.gql<{ campaigns: Array<{ id: string; funnel: { target: number } }> }>(EXAMPLE_QUERY);
+    const first = expected.data!.campaigns[0]!;
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const requested: string[] = [];
+    page.on('request', (request) => requested.push(request.url()));
+    await page.goto(`${app.url}/graphql`);
+    await page.locator('.graphiql-execute-button').click();
+    await page.waitForFunction(
+      (id) => document.querySelector('.graphiql-response')?.textContent?.includes(id) ?? false,
+      first.id,
+      { timeout: 15_000 },
+    );
+    const response = (await page.locator('.graphiql-response').textContent()) ?? '';
+    expect(response).toContain('"funnel"');
+    expect(response).toContain(`"target": ${first.funnel.target}`);
+
+    mkdirSync('test/artifacts', { recursive: true });
+    await page.screenshot({ path: 'test/artifacts/graphiql.png' });
+    expect(requested.length).toBeGreaterThan(0);
+    expect(requested.filter((url) => !url.startsWith(app.url) && !url.startsWith('data:'))).toEqual([]);
+  });
+});
