@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
-import { LruAnswerCache } from './cache.js';
+import { countingCache, LruAnswerCache } from './cache.js';
 import { readConfig, type Config, type Env } from './config.js';
 import { createContext, type Context } from './context.js';
 import { closeVendors, startVendors, vendorModes, type Vendors } from './datasources/index.js';
@@ -10,6 +10,7 @@ import { apiKeyCheck, applyCors } from './http-guards.js';
 import { ErrorCode } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
+import { RedisAnswerCache, RedisKeyValueCache, RedisLink } from './redis.js';
 import { buildServer } from './server.js';
 
 export interface App {
@@ -36,9 +37,11 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
   const config = readConfig(env);
   const logger = options.logger ?? createLogger();
   const metrics = new Metrics();
-  const cache = new LruAnswerCache();
+  const redis = config.redisUrl ? new RedisLink(config.redisUrl, logger, metrics) : undefined;
+  const local = new LruAnswerCache();
+  const cache = countingCache(redis ? new RedisAnswerCache(redis, local) : local, (outcome) => metrics.cacheLookups.inc({ outcome }));
   const vendors = await startVendors({ config, env, cache, logger, metrics });
-  const apollo = buildServer({ logger, config });
+  const apollo = buildServer({ logger, config, persistedQueries: redis ? new RedisKeyValueCache(redis) : undefined });
   await apollo.start();
 
   const deps: Deps = { apollo, vendors, metrics, config, authorized: apiKeyCheck(config.apiKeys) };
@@ -67,6 +70,7 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
       clearTimeout(deadline);
       await apollo.stop();
       await closeVendors(vendors);
+      await redis?.close();
     },
   };
 }

@@ -26,3 +26,15 @@ export class LruAnswerCache implements AnswerCache {
     this.lru.set(key, { value }, { ttl: ttlMs });
   }
 }
+
+/** Counts hits and misses of any cache for `/metrics`. */
+export function countingCache(cache: AnswerCache, count: (outcome: 'hit' | 'miss') => void): AnswerCache {
+  return {
+    async get<T>(key: string) {
+      const value = await cache.get<T>(key);
+      count(value === undefined ? 'miss' : 'hit');
+      return value;
+    },
+    set: (key, value, ttlMs) => cache.set(key, value, ttlMs),
+  };
+}

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Prometheus metrics of one process (`GET /metrics`). One registry per app, so tests can run several. */
 export class Metrics {
@@ -33,6 +33,35 @@ export class Metrics {
     name: 'pushgraph_graphql_operations_total',
     help: 'GraphQL operations, by outcome (ok, partial, error)',
     labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly cacheLookups = new Counter({
+    name: 'pushgraph_cache_lookups_total',
+    help: 'Vendor-answer cache lookups, by outcome (hit, miss)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  /** Time a vendor call waited for its quota slot (Tencent 1/s, JPush per-minute, Alibaba concurrency). */
+  readonly quotaWait = new Histogram({
+    name: 'pushgraph_vendor_quota_wait_seconds',
+    help: 'Time a vendor call waited for its quota slot',
+    labelNames: ['vendor', 'endpoint'] as const,
+    buckets: [0.001, 0.01, 0.1, 0.5, 1, 2, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
+
+  readonly circuitState = new Gauge({
+    name: 'pushgraph_vendor_circuit_state',
+    help: 'Circuit breaker per vendor endpoint: 0 closed, 1 half-open, 2 open',
+    labelNames: ['vendor', 'endpoint'] as const,
+    registers: [this.registry],
+  });
+
+  readonly redisUp = new Gauge({
+    name: 'pushgraph_redis_up',
+    help: '1 while the shared Redis is reachable (only with REDIS_URL)',
     registers: [this.registry],
   });
 

@@ -1,6 +1,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { mergeTypeDefs } from '@graphql-tools/merge';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
@@ -27,6 +29,8 @@ export function buildSchema(): GraphQLSchema {
 export interface ServerOptions {
   logger: Logger;
   config: Config;
+  /** Where automatic persisted queries live; Redis with REDIS_URL so every replica knows every hash. */
+  persistedQueries?: KeyValueCache<string>;
 }
 
 export function buildServer(options: ServerOptions): ApolloServer<Context> {
@@ -36,12 +40,15 @@ export function buildServer(options: ServerOptions): ApolloServer<Context> {
     schema: buildSchema(),
     introspection: config.introspection,
     validationRules: armor.validationRules,
+    ...(options.persistedQueries ? { persistedQueries: { cache: options.persistedQueries } } : {}),
     // Stack traces can carry vendor URLs; clients get codes and messages only.
     includeStacktraceInErrorResponses: false,
     plugins: [
       // graphql-armor types against Apollo's CJS build; the plugin objects are the same at run time.
       ...(armor.plugins as unknown as Array<ApolloServerPlugin<Context>>),
       vendorDemandLimit(config),
+      // Vendor figures are reused for CACHE_TTL_SECONDS here, so a router may reuse them as long.
+      ApolloServerPluginCacheControl({ defaultMaxAge: config.cacheTtlSeconds, calculateHttpHeaders: true }),
       // GraphiQL is served by us from local files (no CDN); Apollo's landing page loads from one.
       ApolloServerPluginLandingPageDisabled(),
     ],

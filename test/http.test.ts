@@ -27,7 +27,7 @@ describe('API keys', () => {
   const query = '{ __typename }';
 
   it('answers 401 UNAUTHENTICATED without a key or with a wrong one', async () => {
-    for (const headers of [{}, { authorization: 'Bearer nope' }, { authorization: 'key-one' }, { authorization: 'Bearer key-one-x' }]) {
+    for (const headers of [{} as Record<string, string>, { authorization: 'Bearer nope' }, { authorization: 'key-one' }, { authorization: 'Bearer key-one-x' }]) {
       const answer = await app.gql(query, {}, headers);
       expect(answer.status).toBe(401);
       expect(answer.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');

@@ -1,4 +1,4 @@
-import { BrokenCircuitError, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
+import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
 import type { z } from 'zod';
 import type { Vendor } from '../domain.js';
 import { ErrorCode, VendorError } from '../errors.js';
@@ -62,6 +62,33 @@ export interface VendorHttpOptions {
   breakerHalfOpenAfterMs?: number;
 }
 
+/**
+ * Per-vendor retry budget (gRPC's retry throttling): every retry spends a token, every success
+ * earns a tenth of one; below half the bucket no retries are made. A vendor that fails most calls
+ * then gets each call once, instead of three times the load while it is struggling.
+ */
+export class RetryBudget {
+  private tokens: number;
+
+  constructor(
+    private readonly maxTokens = 10,
+    private readonly tokenRatio = 0.1,
+  ) {
+    this.tokens = maxTokens;
+  }
+
+  onSuccess(): void {
+    this.tokens = Math.min(this.maxTokens, this.tokens + this.tokenRatio);
+  }
+
+  /** Spends a token if retrying is still allowed. */
+  trySpend(): boolean {
+    if (this.tokens <= this.maxTokens / 2) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
+
 const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 200, maxDelayMs: 2_000, maxRetryAfterMs: 60_000 };
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -75,6 +102,7 @@ export class VendorHttp {
   readonly vendor: Vendor;
   private readonly retry: RetryPolicy;
   private readonly breakers = new Map<string, CircuitBreakerPolicy>();
+  private readonly budget = new RetryBudget();
 
   constructor(private readonly options: VendorHttpOptions) {
     this.vendor = options.vendor;
@@ -87,6 +115,7 @@ export class VendorHttp {
     for (let attempt = 1; ; attempt++) {
       try {
         const value = await this.attempt(call);
+        this.budget.onSuccess();
         this.options.metrics.vendorCalls.inc({ ...labels, outcome: 'ok' });
         return value;
       } catch (error) {
@@ -108,7 +137,7 @@ export class VendorHttp {
 
   /** Undefined = give up now. */
   private retryDelay(failure: VendorError, attempt: number): number | undefined {
-    if (!failure.transient || attempt >= this.retry.attempts) return undefined;
+    if (!failure.transient || attempt >= this.retry.attempts || !this.budget.trySpend()) return undefined;
     if (failure.retryAfterMs !== undefined) {
       return failure.retryAfterMs <= this.retry.maxRetryAfterMs ? failure.retryAfterMs : undefined;
     }
@@ -117,7 +146,9 @@ export class VendorHttp {
   }
 
   private async attempt<T>(call: VendorCall<T>): Promise<T> {
+    const waitStarted = performance.now();
     const release = this.options.gate ? await this.options.gate.acquire(call.endpoint) : undefined;
+    this.options.metrics.quotaWait.observe({ vendor: this.vendor, endpoint: call.endpoint }, (performance.now() - waitStarted) / 1000);
     try {
       return await this.breaker(call.endpoint).execute(() => this.exchange(call));
     } finally {
@@ -170,6 +201,9 @@ export class VendorHttp {
           breaker: new ConsecutiveBreaker(this.options.breakerThreshold ?? 5),
         },
       );
+      const state = { [CircuitState.Closed]: 0, [CircuitState.HalfOpen]: 1, [CircuitState.Open]: 2, [CircuitState.Isolated]: 2 };
+      breaker.onStateChange((next) => this.options.metrics.circuitState.set({ vendor: this.vendor, endpoint }, state[next]));
+      this.options.metrics.circuitState.set({ vendor: this.vendor, endpoint }, 0);
       this.breakers.set(endpoint, breaker);
     }
     return breaker;
