@@ -48,6 +48,8 @@ export interface FakeServer {
   close(): Promise<void>;
 }
 
+const MAX_RECORDED = 20_000;
+
 const HTML_ERROR_PAGE = '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>';
 
 /**
@@ -112,6 +114,8 @@ export async function startFakeServer(
         arrivedAt: performance.now(),
       };
       requests.push(recorded);
+      // A simulator serving `npm start` runs for weeks: keep only the recent requests.
+      if (requests.length > 2 * MAX_RECORDED) requests.splice(0, requests.length - MAX_RECORDED);
       const fault = nextFault();
       fake.inFlight += 1;
       fake.peakInFlight = Math.max(fake.peakInFlight, fake.inFlight);
