@@ -4,6 +4,9 @@ import type { CampaignRef, ChannelStat, DataAvailability, Funnel, LossReason, Sm
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 
+/** Campaign fields that take `since`/`until`. */
+export type WindowedField = 'funnel' | 'channels' | 'lossReasons';
+
 /**
  * What the `Campaign` type needs from one vendor, for one request. Every vendor implements it;
  * resolvers call it without knowing which vendor answers.
@@ -11,6 +14,11 @@ import type { Metrics } from '../metrics.js';
 export interface CampaignSource {
   /** Throws BAD_USER_INPUT for an id this vendor can never know (JPush/Alibaba ids are numeric). */
   validateId(id: string): void;
+  /**
+   * Throws BAD_USER_INPUT for a `since`/`until` this vendor would refuse. Called for every windowed
+   * field an operation selects, before the campaign itself is loaded. Vendors without windows omit it.
+   */
+  validateWindow?(field: WindowedField, window: TimeWindowArgs): void;
   /** The campaign, or null when the vendor knows no such id. */
   campaign(id: string): Promise<CampaignRef | null>;
   availability(id: string): Promise<DataAvailability>;

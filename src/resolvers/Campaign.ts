@@ -3,7 +3,7 @@ import { loadCampaigns } from './campaignRefs.js';
 
 export const Campaign: CampaignResolvers = {
   // Federation entities go through the same per-request batching as `campaigns`.
-  __resolveReference: (reference, ctx) => loadCampaigns(ctx, reference.vendor, [String(reference.id)])[0] ?? null,
+  __resolveReference: (reference, ctx, info) => loadCampaigns(ctx, reference.vendor, [String(reference.id)], info)[0] ?? null,
   availability: (campaign, _args, ctx) => ctx.sources[campaign.vendor].availability(campaign.id),
   funnel: (campaign, window, ctx) => ctx.sources[campaign.vendor].funnel(campaign.id, window),
   channels: (campaign, window, ctx) => ctx.sources[campaign.vendor].channels(campaign.id, window),

@@ -1,19 +1,55 @@
+import { Kind, valueFromASTUntyped, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import type { Context } from '../context.js';
 import { VENDORS } from '../datasources/index.js';
-import type { CampaignRef, Vendor } from '../domain.js';
+import type { CampaignSource, WindowedField } from '../datasources/vendor.js';
+import type { CampaignRef, TimeWindowArgs, Vendor } from '../domain.js';
 import { badUserInput } from '../errors.js';
 
 function isVendor(value: unknown): value is Vendor {
   return VENDORS.includes(value as Vendor);
 }
 
+const WINDOWED_FIELDS: ReadonlySet<string> = new Set<WindowedField>(['funnel', 'channels', 'lossReasons']);
+
 /**
- * Checks every id before any vendor call, then asks the vendor's per-request source. Returns one
- * promise per id on purpose: a failing id (or batch) nulls its own entries, not the whole list.
+ * Checks the `since`/`until` of every windowed Campaign field the operation selects under this
+ * field, so a bad window is refused before the campaign (and its vendor call) is loaded.
  */
-export function loadCampaigns(ctx: Context, vendor: unknown, ids: readonly string[]): Array<Promise<CampaignRef | null>> {
+function validateSelectedWindows(source: CampaignSource, info: GraphQLResolveInfo): void {
+  if (!source.validateWindow) return;
+  const visit = (selectionSet: SelectionSetNode | undefined, seen: Set<string>): void => {
+    for (const selection of selectionSet?.selections ?? []) {
+      if (selection.kind === Kind.INLINE_FRAGMENT) visit(selection.selectionSet, seen);
+      else if (selection.kind === Kind.FRAGMENT_SPREAD) {
+        const name = selection.name.value;
+        if (!seen.has(name)) visit(info.fragments[name]?.selectionSet, new Set([...seen, name]));
+      } else if (WINDOWED_FIELDS.has(selection.name.value)) {
+        const window: TimeWindowArgs = {};
+        for (const argument of selection.arguments ?? []) {
+          const value = valueFromASTUntyped(argument.value, info.variableValues);
+          if (argument.name.value === 'since' || argument.name.value === 'until') window[argument.name.value] = value as string | null;
+        }
+        source.validateWindow?.(selection.name.value as WindowedField, window);
+      }
+    }
+  };
+  for (const fieldNode of info.fieldNodes) visit(fieldNode.selectionSet, new Set());
+}
+
+/**
+ * Checks every id (and selected window) before any vendor call, then asks the vendor's
+ * per-request source. Returns one promise per id on purpose: a failing id (or batch) nulls its
+ * own entries, not the whole list.
+ */
+export function loadCampaigns(
+  ctx: Context,
+  vendor: unknown,
+  ids: readonly string[],
+  info: GraphQLResolveInfo,
+): Array<Promise<CampaignRef | null>> {
   if (!isVendor(vendor)) throw badUserInput(`Unknown vendor "${String(vendor)}"`, 'vendor');
   const source = ctx.sources[vendor];
   for (const id of ids) source.validateId(id);
+  validateSelectedWindows(source, info);
   return ids.map((id) => source.campaign(id));
 }

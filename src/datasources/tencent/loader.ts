@@ -1,0 +1,182 @@
+import DataLoader from 'dataloader';
+import type { AnswerCache } from '../../cache.js';
+import type { DeviceTrace, LossReason } from '../../domain.js';
+import { badUserInput, VendorError } from '../../errors.js';
+import { SharedBatcher } from '../batcher.js';
+import { TENCENT_MAX_TASK_IDS, type TencentClient } from './client.js';
+import type { TencentSource } from './index.js';
+import { toCampaignStatistics, toDeviceTrace, toLossReasons, type TencentCampaignStatistics } from './mapper.js';
+import { BatchScheduler, type SlotClock } from './scheduler.js';
+import type { TencentApi } from './types.js';
+import { checkWindow, DEFAULT_WINDOW, LOSS_WINDOW, STATISTICS_WINDOW, windowKey, type WindowSpec } from './window.js';
+
+/** Attempts per TaskID (the first included); each retry waits for the API's next slot. */
+const MAX_ATTEMPTS = 3;
+
+/** One TaskID over one window (statistics, loss). */
+export interface WindowedTask {
+  taskId: string;
+  window: WindowSpec;
+}
+
+/** One task to one user (trace). */
+export interface TraceQuery {
+  taskId: string;
+  userId: string;
+}
+
+/** Process-wide: answer cache, in-flight table and slot scheduler of each TIMPush API. */
+export interface TencentBatchers {
+  statistics: SharedBatcher<WindowedTask, TencentCampaignStatistics>;
+  loss: SharedBatcher<WindowedTask, LossReason[]>;
+  trace: SharedBatcher<TraceQuery, DeviceTrace[]>;
+}
+
+export interface TencentBatchersOptions {
+  client: TencentClient;
+  cache: AnswerCache;
+  ttlMs: number;
+  /** Namespaces cache entries: two apps' TaskIDs are different tasks. */
+  sdkAppId: string;
+  /** The slot clock of one API ("Maximum calling frequency: 1 time/second" on every TIMPush page). */
+  clock(api: TencentApi): SlotClock;
+}
+
+const windowedKey = (task: WindowedTask): string => JSON.stringify([task.taskId, windowKey(task.window)]);
+const traceKey = (query: TraceQuery): string => JSON.stringify([query.taskId, query.userId]);
+
+/**
+ * A SharedBatcher whose vendor calls go through a slot scheduler. The batcher drops cached and
+ * in-flight keys and hands each remaining key to the scheduler on its own (maxBatchSize 1); the
+ * scheduler packs waiting keys of every request into calls of the vendor's size at each slot.
+ * So a request never waits on a slot for an answered or in-flight key, and a failed call fails
+ * only the keys it carried.
+ */
+function scheduled<K, V>(
+  name: string,
+  options: TencentBatchersOptions,
+  keyOf: (key: K) => string,
+  scheduler: BatchScheduler<K, V | null>,
+): SharedBatcher<K, V> {
+  return new SharedBatcher<K, V>({
+    name: `${name}:${options.sdkAppId}`,
+    cache: options.cache,
+    ttlMs: options.ttlMs,
+    maxBatchSize: 1,
+    keyOf,
+    fetchBatch: async (keys) => {
+      const answers = new Map<string, V>();
+      await Promise.all(
+        keys.map(async (key) => {
+          const answer = await scheduler.enqueue(key);
+          if (answer !== null) answers.set(keyOf(key), answer);
+        }),
+      );
+      return answers;
+    },
+  });
+}
+
+const retryable = (error: unknown): boolean => error instanceof VendorError && error.transient;
+
+/** Statistics and loss: up to 5 TaskIDs of one window per call, answered per TaskID. */
+function windowedScheduler<R extends { TaskID: string }, V>(
+  clock: SlotClock,
+  fetch: (taskIds: string[], window: WindowSpec) => Promise<R[]>,
+  map: (result: R) => V,
+): BatchScheduler<WindowedTask, V | null> {
+  return new BatchScheduler({
+    clock,
+    maxBatchSize: TENCENT_MAX_TASK_IDS,
+    groupOf: (task) => windowKey(task.window),
+    retryable,
+    maxAttempts: MAX_ATTEMPTS,
+    send: async (tasks) => {
+      // A batch is one group, so its tasks share one window.
+      const results = await fetch(
+        tasks.map((task) => task.taskId),
+        tasks[0]?.window ?? DEFAULT_WINDOW,
+      );
+      const byId = new Map(results.map((result) => [result.TaskID, map(result)]));
+      return (task) => byId.get(task.taskId) ?? null;
+    },
+  });
+}
+
+export function createTencentBatchers(options: TencentBatchersOptions): TencentBatchers {
+  const { client } = options;
+  const statistics = windowedScheduler(
+    options.clock('all_member_push_statistics'),
+    (taskIds, window) => client.allMemberPushStatistics(taskIds, window),
+    toCampaignStatistics,
+  );
+  const loss = windowedScheduler(
+    options.clock('all_member_push_loss'),
+    (taskIds, window) => client.allMemberPushLoss(taskIds, window),
+    toLossReasons,
+  );
+  // Trace doc: one TaskID and one UserID per call.
+  const trace = new BatchScheduler<TraceQuery, DeviceTrace[] | null>({
+    clock: options.clock('all_member_push_trace'),
+    maxBatchSize: 1,
+    groupOf: traceKey,
+    retryable,
+    maxAttempts: MAX_ATTEMPTS,
+    // maxBatchSize 1: a batch is exactly one query.
+    send: async ([query]) => {
+      const instances = query ? await client.allMemberPushTrace(query.taskId, query.userId) : [];
+      const traces = instances.map(toDeviceTrace);
+      return () => traces;
+    },
+  });
+  return {
+    statistics: scheduled('tencent.statistics', options, windowedKey, statistics),
+    loss: scheduled('tencent.loss', options, windowedKey, loss),
+    trace: scheduled('tencent.trace', options, traceKey, trace),
+  };
+}
+
+// TaskIDs and UserIDs are opaque strings (the docs show "xxx-yyy-zzz"): bounded, printable, no spaces.
+const TENCENT_ID = /^[^\s\p{C}]{1,128}$/u;
+
+function checkId(value: string, argumentName: string): void {
+  if (!TENCENT_ID.test(value)) {
+    throw badUserInput(`${argumentName} must be a Tencent id: 1 to 128 characters, no spaces or control characters`, argumentName);
+  }
+}
+
+/**
+ * A per-request memo over a process-wide batcher, without DataLoader batching: the slot
+ * scheduler batches (across requests too), and each key resolves as soon as the call carrying
+ * it answers, not when the slowest key of the request does.
+ */
+function perRequest<K, V>(batcher: SharedBatcher<K, V>, keyOf: (key: K) => string, name: string): DataLoader<K, V | null, string> {
+  return new DataLoader<K, V | null, string>((keys) => batcher.loadMany(keys), { batch: false, cacheKeyFn: keyOf, name });
+}
+
+/**
+ * The per-request source. Windows are checked before any call. A campaign exists when the
+ * statistics over the default window (the last 30 days) list its TaskID.
+ */
+export function createTencentSource(batchers: TencentBatchers, now: () => number = Date.now): TencentSource {
+  const statistics = perRequest(batchers.statistics, windowedKey, 'tencent.statistics');
+  const loss = perRequest(batchers.loss, windowedKey, 'tencent.loss');
+  const trace = perRequest(batchers.trace, traceKey, 'tencent.trace');
+  return {
+    validateId: (id) => checkId(id, 'id'),
+    validateWindow: (field, args) => void checkWindow(args, field === 'lossReasons' ? LOSS_WINDOW : STATISTICS_WINDOW, now()),
+    campaign: async (id) => ((await statistics.load({ taskId: id, window: DEFAULT_WINDOW })) ? { vendor: 'TENCENT', id } : null),
+    availability: async () => 'READY',
+    // Null when Tencent has no figures for the task in that window.
+    funnel: async (id, args) => (await statistics.load({ taskId: id, window: checkWindow(args, STATISTICS_WINDOW, now()) }))?.funnel ?? null,
+    channels: async (id, args) => (await statistics.load({ taskId: id, window: checkWindow(args, STATISTICS_WINDOW, now()) }))?.channels ?? null,
+    // A task absent from the loss answer lost nothing Tencent recorded in that window.
+    lossReasons: async (id, args) => (await loss.load({ taskId: id, window: checkWindow(args, LOSS_WINDOW, now()) })) ?? [],
+    sms: async () => null,
+    deviceTrace: async (taskId, userId) => {
+      checkId(taskId, 'taskId');
+      checkId(userId, 'userId');
+      return (await trace.load({ taskId, userId })) ?? [];
+    },
+  };
+}

@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import { BatchScheduler, LocalSlotClock, type SlotClock } from '../src/datasources/tencent/scheduler.js';
+
+/** A clock whose slots come only when the test grants them (the first one is free). */
+class ManualClock implements SlotClock {
+  claims = 0;
+  private free = 1;
+  private readonly waiting: Array<() => void> = [];
+
+  claim(): Promise<void> {
+    this.claims += 1;
+    if (this.free > 0) {
+      this.free -= 1;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  /** The next slot comes. */
+  grant(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free += 1;
+  }
+}
+
+/** Lets pending promise chains and the scheduler's same-turn wait run. */
+const settle = async (): Promise<void> => {
+  for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+};
+
+class Transient extends Error {}
+
+interface Item {
+  id: string;
+  window: string;
+}
+
+function harness(options: { failures?: Array<Error | undefined>; maxAttempts?: number } = {}) {
+  const clock = new ManualClock();
+  const sent: string[][] = [];
+  const failures = [...(options.failures ?? [])];
+  const scheduler = new BatchScheduler<Item, string>({
+    clock,
+    maxBatchSize: 5,
+    groupOf: (item) => item.window,
+    retryable: (error) => error instanceof Transient,
+    maxAttempts: options.maxAttempts ?? 3,
+    send: async (items) => {
+      sent.push(items.map((item) => item.id));
+      const failure = failures.shift();
+      if (failure) throw failure;
+      return (item) => `answer:${item.id}`;
+    },
+  });
+  const enqueue = (ids: string[], window = 'w') => ids.map((id) => scheduler.enqueue({ id, window }));
+  return { clock, sent, enqueue };
+}
+
+describe('BatchScheduler', () => {
+  it('sends up to the batch limit per slot, and items that arrive while a call waits join it', async () => {
+    const { clock, sent, enqueue } = harness();
+    const first = enqueue(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
+    await settle();
+    expect(sent).toEqual([['a', 'b', 'c', 'd', 'e']]);
+    const later = enqueue(['h', 'i']);
+    await settle();
+    expect(sent).toHaveLength(1);
+    clock.grant();
+    await settle();
+    expect(sent).toEqual([
+      ['a', 'b', 'c', 'd', 'e'],
+      ['f', 'g', 'h', 'i'],
+    ]);
+    expect(await Promise.all([...first, ...later])).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'].map((id) => `answer:${id}`));
+    expect(clock.claims).toBe(2);
+  });
+
+  it('never mixes groups in one call and serves the oldest group first', async () => {
+    const { clock, sent, enqueue } = harness();
+    const answers = [...enqueue(['a1'], 'A'), ...enqueue(['b1', 'b2'], 'B'), ...enqueue(['a2'], 'A')];
+    await settle();
+    clock.grant();
+    await settle();
+    expect(sent).toEqual([
+      ['a1', 'a2'],
+      ['b1', 'b2'],
+    ]);
+    await Promise.all(answers);
+  });
+
+  it('retries a retryable failure at the next slot, not before', async () => {
+    const { clock, sent, enqueue } = harness({ failures: [new Transient('90102')] });
+    const answers = enqueue(['a', 'b']);
+    await settle();
+    expect(sent).toEqual([['a', 'b']]);
+    await settle();
+    expect(sent).toHaveLength(1);
+    clock.grant();
+    await settle();
+    expect(sent).toEqual([
+      ['a', 'b'],
+      ['a', 'b'],
+    ]);
+    expect(await Promise.all(answers)).toEqual(['answer:a', 'answer:b']);
+  });
+
+  it('surfaces a retryable failure after the last attempt, and others at once', async () => {
+    const flaky = harness({ failures: [new Transient('1'), new Transient('2')], maxAttempts: 2 });
+    const [answer] = flaky.enqueue(['a']);
+    const outcome = answer!.catch((error: unknown) => error);
+    await settle();
+    flaky.clock.grant();
+    await settle();
+    expect(await outcome).toEqual(new Transient('2'));
+    expect(flaky.sent).toEqual([['a'], ['a']]);
+
+    const broken = harness({ failures: [new Error('70009')] });
+    const [refused] = broken.enqueue(['b']);
+    await expect(refused).rejects.toThrow('70009');
+    expect(broken.sent).toEqual([['b']]);
+    expect(broken.clock.claims).toBe(1);
+  });
+
+  it('fails only the items of the failed call', async () => {
+    const { clock, sent, enqueue } = harness({ failures: [new Error('no')] });
+    const answers = enqueue(['a', 'b', 'c', 'd', 'e', 'f']).map((answer) => answer.catch((error: Error) => error.message));
+    await settle();
+    clock.grant();
+    await settle();
+    expect(sent).toEqual([['a', 'b', 'c', 'd', 'e'], ['f']]);
+    expect(await Promise.all(answers)).toEqual(['no', 'no', 'no', 'no', 'no', 'answer:f']);
+  });
+});
+
+describe('LocalSlotClock', () => {
+  it('spaces claims by the interval, from the later of now and the previous slot', async () => {
+    let now = 0;
+    const waits: number[] = [];
+    const clock = new LocalSlotClock(
+      1_100,
+      () => now,
+      async (ms) => {
+        waits.push(ms);
+      },
+    );
+    await clock.claim();
+    await clock.claim();
+    now = 500;
+    await clock.claim();
+    now = 5_000;
+    await clock.claim();
+    await clock.claim();
+    expect(waits).toEqual([1_100, 1_700, 1_100]);
+  });
+});
