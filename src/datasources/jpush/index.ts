@@ -1,31 +1,52 @@
-// PLACEHOLDER: replaced by the JPush datasource.
-import type { DeviceDelivery, TimeUnit, UserMetrics } from '../../domain.js';
-import { notImplemented } from '../../errors.js';
-import type { CampaignSource, VendorDeps, VendorRuntime } from '../vendor.js';
+import { nonEmpty } from '../../config.js';
+import { VendorHttp } from '../http.js';
+import type { VendorDeps, VendorRuntime } from '../vendor.js';
+import { DEFAULT_REPORT_URL, JPushClient } from './client.js';
+import { JPushLoaders, type JPushSource } from './loader.js';
+import { JPushQuota } from './quota.js';
+import { startJPushSimulator, type JPushSimulator } from './simulator.js';
 
-export interface JPushSource extends CampaignSource {
-  deliveryStatus(msgId: string, registrationIds: string[], date: string | null | undefined): Promise<DeviceDelivery[]>;
-  userMetrics(timeUnit: TimeUnit, start: string, duration: number): Promise<UserMetrics>;
-}
+export type { JPushSource } from './loader.js';
+export { startJPushSimulator, type JPushSimulator, type JPushSimulatorOptions } from './simulator.js';
 
-export async function startJPush(_deps: VendorDeps): Promise<VendorRuntime<JPushSource>> {
-  const fail = async (): Promise<never> => {
-    throw notImplemented('JPUSH', 'this field');
-  };
+/**
+ * JPush Report API v3. With `JPUSH_APP_KEY` and `JPUSH_MASTER_SECRET` both set it calls
+ * `JPUSH_REPORT_URL` (live); otherwise it starts the built-in simulator with demo credentials
+ * and calls that, through the same client (simulated).
+ */
+export async function startJPush(deps: VendorDeps): Promise<VendorRuntime<JPushSource>> {
+  const appKey = nonEmpty(deps.env.JPUSH_APP_KEY);
+  const masterSecret = nonEmpty(deps.env.JPUSH_MASTER_SECRET);
+  let simulator: JPushSimulator | undefined;
+  let target: { baseUrl: string; appKey: string; masterSecret: string };
+  if (appKey !== undefined && masterSecret !== undefined) {
+    target = { baseUrl: nonEmpty(deps.env.JPUSH_REPORT_URL) ?? DEFAULT_REPORT_URL, appKey, masterSecret };
+  } else {
+    if (appKey !== undefined || masterSecret !== undefined) {
+      deps.logger.warn({ vendor: 'JPUSH' }, 'only one of JPUSH_APP_KEY and JPUSH_MASTER_SECRET is set: JPush stays simulated');
+    }
+    simulator = await startJPushSimulator();
+    target = { baseUrl: simulator.baseUrl, appKey: simulator.appKey, masterSecret: simulator.masterSecret };
+  }
+  const http = new VendorHttp({
+    vendor: 'JPUSH',
+    timeoutMs: deps.config.vendorTimeoutMs,
+    logger: deps.logger,
+    metrics: deps.metrics,
+    gate: new JPushQuota(),
+  });
+  const loaders = new JPushLoaders({
+    client: new JPushClient({ ...target, http }),
+    cache: deps.cache,
+    ttlMs: deps.config.cacheTtlSeconds * 1000,
+    logger: deps.logger,
+  });
   return {
     vendor: 'JPUSH',
-    mode: 'simulated',
-    createSource: () => ({
-      validateId: () => undefined,
-      campaign: fail,
-      availability: fail,
-      funnel: fail,
-      channels: fail,
-      lossReasons: fail,
-      sms: fail,
-      deliveryStatus: fail,
-      userMetrics: fail,
-    }),
-    close: async () => undefined,
+    mode: simulator ? 'simulated' : 'live',
+    createSource: () => loaders.createSource(),
+    close: async () => {
+      await simulator?.close();
+    },
   };
 }
