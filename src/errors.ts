@@ -8,6 +8,8 @@ export const ErrorCode = {
   VENDOR_ERROR: 'VENDOR_ERROR',
   VENDOR_UNAVAILABLE: 'VENDOR_UNAVAILABLE',
   VENDOR_RATE_LIMITED: 'VENDOR_RATE_LIMITED',
+  /** pushgraph's own campaign archive could not be read (only archive fields fail: `history`). */
+  ARCHIVE_UNAVAILABLE: 'ARCHIVE_UNAVAILABLE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -64,9 +66,9 @@ export function badUserInput(message: string, argumentName?: string): GraphQLErr
   });
 }
 
-/** A vendor whose datasource is not built yet: an honest error, never fake numbers. */
-export function notImplemented(vendor: Vendor, what: string): VendorError {
-  return new VendorError(vendor, ErrorCode.VENDOR_ERROR, `${what} is not implemented yet for ${vendor}`, {
-    vendorCode: 'NOT_IMPLEMENTED',
+/** The campaign archive did not answer: the field that needs it fails alone, live figures still resolve. */
+export function archiveUnavailable(): GraphQLError {
+  return new GraphQLError('The campaign archive is unavailable; try again later', {
+    extensions: { code: ErrorCode.ARCHIVE_UNAVAILABLE },
   });
 }
