@@ -1,16 +1,18 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
+import { Archive } from './archive/index.js';
 import { countingCache, LruAnswerCache } from './cache.js';
 import { readConfig, type Config, type Env } from './config.js';
 import { createContext, type Context } from './context.js';
 import { closeVendors, startVendors, vendorModes, type Vendors } from './datasources/index.js';
+import { localSlotClocks } from './datasources/slot-clock.js';
 import { graphiqlAsset, graphiqlPage } from './graphiql.js';
 import { apiKeyCheck, applyCors } from './http-guards.js';
 import { ErrorCode } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
-import { RedisAnswerCache, RedisKeyValueCache, RedisLink } from './redis.js';
+import { RedisAnswerCache, RedisKeyValueCache, RedisLink, redisSlotClocks } from './redis.js';
 import { buildServer } from './server.js';
 
 export interface App {
@@ -19,6 +21,8 @@ export interface App {
   config: Config;
   vendors: Vendors;
   metrics: Metrics;
+  /** The campaign archive (tests flush its write queue). */
+  archive: Archive;
   close(): Promise<void>;
 }
 
@@ -40,11 +44,13 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
   const redis = config.redisUrl ? new RedisLink(config.redisUrl, logger, metrics) : undefined;
   const local = new LruAnswerCache();
   const cache = countingCache(redis ? new RedisAnswerCache(redis, local) : local, (outcome) => metrics.cacheLookups.inc({ outcome }));
-  const vendors = await startVendors({ config, env, cache, logger, metrics });
+  const slotClocks = redis ? redisSlotClocks(redis) : localSlotClocks;
+  const vendors = await startVendors({ config, env, cache, logger, metrics, slotClocks });
+  const archive = new Archive({ config: config.archive, vendors, logger, metrics });
   const apollo = buildServer({ logger, config, persistedQueries: redis ? new RedisKeyValueCache(redis) : undefined });
   await apollo.start();
 
-  const deps: Deps = { apollo, vendors, metrics, config, authorized: apiKeyCheck(config.apiKeys) };
+  const deps: Deps = { apollo, vendors, archive, metrics, config, authorized: apiKeyCheck(config.apiKeys) };
   const server = createServer((req, res) => {
     route(req, res, deps).catch((error: unknown) => {
       logger.error({ err: error }, 'unhandled error in HTTP handler');
@@ -61,6 +67,7 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
     config,
     vendors,
     metrics,
+    archive,
     close: async () => {
       // Stop accepting, let in-flight requests finish (bounded by SHUTDOWN_TIMEOUT_MS), then cut the rest.
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -69,6 +76,8 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
       await drained;
       clearTimeout(deadline);
       await apollo.stop();
+      // Before the vendors: the refresher calls them, and queued snapshots are written.
+      await archive.close();
       await closeVendors(vendors);
       await redis?.close();
     },
@@ -78,6 +87,7 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
 interface Deps {
   apollo: ApolloServer<Context>;
   vendors: Vendors;
+  archive: Archive;
   metrics: Metrics;
   config: Config;
   authorized(req: IncomingMessage): boolean;
@@ -133,7 +143,7 @@ async function graphql(req: IncomingMessage, res: ServerResponse, url: URL, deps
   }
   const result = await deps.apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-    context: async () => createContext(deps.vendors),
+    context: async () => createContext(deps.vendors, deps.archive),
   });
   res.statusCode = result.status ?? 200;
   for (const [key, value] of result.headers) res.setHeader(key, value);

@@ -1,6 +1,8 @@
 import type { KeyValueCache, KeyValueCacheSetOptions } from '@apollo/utils.keyvaluecache';
 import { Redis } from 'ioredis';
 import type { AnswerCache } from './cache.js';
+import { sleep } from './datasources/http.js';
+import { LocalSlotClock, type SlotClockFactory } from './datasources/slot-clock.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 
@@ -106,4 +108,42 @@ export class RedisKeyValueCache implements KeyValueCache<string> {
     if (!this.link.ready) return;
     await this.link.client.del(this.prefix + key).catch(() => undefined);
   }
+}
+
+/**
+ * Claims the next slot in Redis, atomically, on Redis's own clock (replicas' clocks may differ):
+ * returns how long the caller waits for its slot. The key expires once its slots are past.
+ */
+const CLAIM_SLOT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local nextAt = tonumber(redis.call('GET', KEYS[1]) or '0')
+local at = math.max(now, nextAt)
+local interval = tonumber(ARGV[1])
+redis.call('SET', KEYS[1], at + interval, 'PX', at - now + interval + 1000)
+return at - now
+`;
+
+/** While Redis is away each replica keeps to a slower local pace, since it cannot see the others. */
+const FALLBACK_SLOWDOWN = 3;
+
+/** Rate slots shared by every replica: one call per `intervalMs` per key, whoever sends it. */
+export function redisSlotClocks(link: RedisLink): SlotClockFactory {
+  return (key, intervalMs) => {
+    const local = new LocalSlotClock(intervalMs * FALLBACK_SLOWDOWN);
+    return {
+      async claim() {
+        if (link.ready) {
+          try {
+            const waitMs = Number(await link.client.eval(CLAIM_SLOT, 1, `pushgraph:slot:${key}`, intervalMs));
+            if (waitMs > 0) await sleep(waitMs);
+            return;
+          } catch {
+            // Redis went away between the check and the claim: pace locally.
+          }
+        }
+        await local.claim();
+      },
+    };
+  };
 }

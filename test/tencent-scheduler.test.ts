@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BatchScheduler, LocalSlotClock, type SlotClock } from '../src/datasources/tencent/scheduler.js';
+import { LocalSlotClock, type SlotClock } from '../src/datasources/slot-clock.js';
+import { BatchScheduler } from '../src/datasources/tencent/scheduler.js';
 
 /** A clock whose slots come only when the test grants them (the first one is free). */
 class ManualClock implements SlotClock {

@@ -3,6 +3,7 @@ import type { Config, Env } from '../config.js';
 import type { CampaignRef, ChannelStat, DataAvailability, Funnel, LossReason, SmsStats, TimeWindowArgs, Vendor } from '../domain.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import type { SlotClockFactory } from './slot-clock.js';
 
 /** Campaign fields that take `since`/`until`. */
 export type WindowedField = 'funnel' | 'channels' | 'lossReasons';
@@ -47,4 +48,6 @@ export interface VendorDeps {
   cache: AnswerCache;
   logger: Logger;
   metrics: Metrics;
+  /** Rate slots shared by every request of the process, and by every replica with REDIS_URL. */
+  slotClocks: SlotClockFactory;
 }

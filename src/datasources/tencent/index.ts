@@ -4,7 +4,6 @@ import { VendorHttp } from '../http.js';
 import type { CampaignSource, VendorDeps, VendorRuntime } from '../vendor.js';
 import { TENCENT_DEFAULT_API_URL, TencentClient } from './client.js';
 import { createTencentBatchers, createTencentSource } from './loader.js';
-import { LocalSlotClock } from './scheduler.js';
 import { startTencentSimulator, type TencentSimulator } from './simulator.js';
 import type { TencentCredentials } from './types.js';
 
@@ -62,7 +61,8 @@ export async function startTencent(deps: VendorDeps): Promise<VendorRuntime<Tenc
     cache: deps.cache,
     ttlMs: deps.config.cacheTtlSeconds * 1000,
     sdkAppId: credentials.sdkAppId,
-    clock: () => new LocalSlotClock(TENCENT_SLOT_INTERVAL_MS),
+    // Keyed by SDKAppID and API: Tencent counts each API's calls per app, across all our replicas.
+    clock: (api) => deps.slotClocks(`tencent:${credentials.sdkAppId}:${api}`, TENCENT_SLOT_INTERVAL_MS),
   });
   return {
     vendor: 'TENCENT',

@@ -6,7 +6,8 @@ import { SharedBatcher } from '../batcher.js';
 import { TENCENT_MAX_TASK_IDS, type TencentClient } from './client.js';
 import type { TencentSource } from './index.js';
 import { toCampaignStatistics, toDeviceTrace, toLossReasons, type TencentCampaignStatistics } from './mapper.js';
-import { BatchScheduler, type SlotClock } from './scheduler.js';
+import type { SlotClock } from '../slot-clock.js';
+import { BatchScheduler } from './scheduler.js';
 import type { TencentApi } from './types.js';
 import { checkWindow, DEFAULT_WINDOW, LOSS_WINDOW, STATISTICS_WINDOW, windowKey, type WindowSpec } from './window.js';
 

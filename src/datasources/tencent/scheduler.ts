@@ -1,34 +1,4 @@
-import { sleep } from '../http.js';
-
-/**
- * The "claim the next slot" step of a rate-limited API. In-process it is {@link LocalSlotClock};
- * across replicas the same claim is made in Redis, behind this interface.
- */
-export interface SlotClock {
-  /**
-   * Reserves the next free slot and resolves when it comes: the caller may then send one call.
-   * Never rejects (a shared clock that cannot reach its store falls back to a local one).
-   */
-  claim(): Promise<void>;
-}
-
-/** Slots `intervalMs` apart, for one process. */
-export class LocalSlotClock implements SlotClock {
-  private nextAt = Number.NEGATIVE_INFINITY;
-
-  constructor(
-    private readonly intervalMs: number,
-    private readonly now: () => number = () => performance.now(),
-    private readonly wait: (ms: number) => Promise<void> = sleep,
-  ) {}
-
-  async claim(): Promise<void> {
-    const now = this.now();
-    const at = Math.max(now, this.nextAt);
-    this.nextAt = at + this.intervalMs;
-    if (at > now) await this.wait(at - now);
-  }
-}
+import type { SlotClock } from '../slot-clock.js';
 
 export interface BatchSchedulerOptions<T, R> {
   clock: SlotClock;

@@ -1,0 +1,66 @@
+import { startAliyunSimulator, type AliyunSimulator } from '../src/datasources/aliyun/simulator.js';
+import { startJPushSimulator, type JPushSimulator } from '../src/datasources/jpush/simulator.js';
+import { startTencentSimulator, type TencentSimulator } from '../src/datasources/tencent/simulator.js';
+
+/** Secrets the fakes are started with; tests grep the service's output for them. */
+export const TEST_SECRETS = {
+  jpushMasterSecret: 'f00dfacef00dfacef00dface',
+  tencentSecretKey: 'c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00',
+  aliyunAccessKeySecret: 'AliyunTestSecret0123456789abcd',
+};
+
+export interface VendorFakes {
+  jpush: JPushSimulator;
+  tencent: TencentSimulator;
+  aliyun: AliyunSimulator;
+  /** The contract's variables pointing the service at these fakes (live mode). */
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/**
+ * The three strict fakes on loopback, with fixed test credentials. `sdkAppId` is random per call
+ * unless given, so test files sharing the machine's Redis never share a Tencent quota key.
+ */
+export async function startVendorFakes(options: { sdkAppId?: string } = {}): Promise<VendorFakes> {
+  const [jpush, tencent, aliyun] = await Promise.all([
+    startJPushSimulator({ appKey: '0123456789abcdef01234567', masterSecret: TEST_SECRETS.jpushMasterSecret }),
+    startTencentSimulator({
+      sdkAppId: options.sdkAppId ?? String(1_400_000_000 + Math.floor(Math.random() * 99_999_999)),
+      secretKey: TEST_SECRETS.tencentSecretKey,
+      adminId: 'administrator',
+    }),
+    startAliyunSimulator({ credentials: { accessKeyId: 'LTAItestkeyid', accessKeySecret: TEST_SECRETS.aliyunAccessKeySecret, appKey: '23267207' } }),
+  ]);
+  return {
+    jpush,
+    tencent,
+    aliyun,
+    env: {
+      JPUSH_APP_KEY: jpush.appKey,
+      JPUSH_MASTER_SECRET: jpush.masterSecret,
+      JPUSH_REPORT_URL: jpush.baseUrl,
+      TENCENT_SDK_APP_ID: tencent.credentials.sdkAppId,
+      TENCENT_SECRET_KEY: tencent.credentials.secretKey,
+      TENCENT_ADMIN_ID: tencent.credentials.adminId,
+      TENCENT_API_URL: tencent.url,
+      ALIYUN_ACCESS_KEY_ID: aliyun.credentials.accessKeyId,
+      ALIYUN_ACCESS_KEY_SECRET: aliyun.credentials.accessKeySecret,
+      ALIYUN_PUSH_APP_KEY: aliyun.credentials.appKey,
+      ALIYUN_PUSH_ENDPOINT: aliyun.url,
+    },
+    close: async () => {
+      await Promise.all([jpush.close(), tencent.close(), aliyun.close()]);
+    },
+  };
+}
+
+/** Sum of a Prometheus counter's samples whose labels include `labels`. */
+export async function counterValue(metricsText: string, name: string, labels: Record<string, string> = {}): Promise<number> {
+  let total = 0;
+  for (const line of metricsText.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    if (Object.entries(labels).every(([key, value]) => line.includes(`${key}="${value}"`))) total += Number(line.split(' ').at(-1));
+  }
+  return total;
+}
