@@ -72,7 +72,7 @@ describe('federation: composed with an outside subgraph behind a real gateway', 
     ]);
     expect(composed.errors).toBeUndefined();
     // Hints are advice about differences between the subgraphs; none may be about our types' shape.
-    expect(composed.hints.map((hint) => hint.definition.code)).toEqual([]);
+    expect((composed.hints ?? []).map((hint) => hint.definition.code)).toEqual([]);
     supergraphSdl = composed.supergraphSdl!;
 
     // @apollo/gateway 2.x implements the gateway interface Apollo Server 5 runs (types from v1 of the package).
