@@ -43,6 +43,8 @@ export function buildServer(options: ServerOptions): ApolloServer<Context> {
     ...(options.persistedQueries ? { persistedQueries: { cache: options.persistedQueries } } : {}),
     // Stack traces can carry vendor URLs; clients get codes and messages only.
     includeStacktraceInErrorResponses: false,
+    // src/index.ts owns SIGTERM: it drains HTTP first; Apollo's own handler would re-raise the signal mid-request.
+    stopOnTerminationSignals: false,
     plugins: [
       // graphql-armor types against Apollo's CJS build; the plugin objects are the same at run time.
       ...(armor.plugins as unknown as Array<ApolloServerPlugin<Context>>),

@@ -1,0 +1,110 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startVendorFakes, TEST_SECRETS, type VendorFakes } from './vendor-fakes.js';
+
+const API_KEY = 'test-api-key-7f3a9c2e51';
+
+interface Running {
+  child: ChildProcess;
+  url: string;
+  /** Everything the process printed, stdout and stderr. */
+  output(): string;
+  exited: Promise<number | null>;
+}
+
+/** The real entry point (`src/index.ts`) in its own process, as production runs it. */
+async function startProcess(env: Record<string, string>): Promise<Running> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+    env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'debug', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let printed = '';
+  child.stdout!.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no listening line in: ${printed}`)), 30_000);
+    const look = (): void => {
+      const match = /"url":"(http:\/\/[^"]+)"/.exec(printed);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout!.on('data', look);
+    void exited.then(() => reject(new Error(`exited early: ${printed}`)));
+  });
+  return { child, url, output: () => printed, exited };
+}
+
+async function post(url: string, query: string, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}`, ...headers },
+    body: JSON.stringify({ query }),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+describe('the running process', () => {
+  let fakes: VendorFakes;
+  beforeAll(async () => {
+    fakes = await startVendorFakes();
+  });
+  afterAll(() => fakes?.close());
+
+  it('never prints a secret, whatever it is asked (debug logs, vendor errors, bad keys)', async () => {
+    const running = await startProcess({ ...fakes.env, API_KEYS: API_KEY });
+    await post(
+      running.url,
+      `{
+        j: campaigns(vendor: JPUSH, ids: ["7900000001", "7900000404"]) { id funnel { target } channels { channel } }
+        t: campaigns(vendor: TENCENT, ids: ["secret-test-1"]) { id funnel { target } lossReasons { errorCode } }
+        a: campaigns(vendor: ALIYUN, ids: ["510427"]) { id funnel { target } sms { sent } }
+        d: deviceTrace(taskId: "secret-test-1", userId: "u1") { instanceId }
+      }`,
+    );
+    fakes.jpush.failNext({ status: 401, code: 3001, message: 'Basic authentication failed' });
+    fakes.aliyun.failNext('SignatureDoesNotMatch', { status: 400 });
+    fakes.tencent.failNext('all_member_push_statistics', 70009);
+    const failing = await post(
+      running.url,
+      `{
+        j: campaign(vendor: JPUSH, id: "7900000002") { id }
+        t: campaign(vendor: TENCENT, id: "secret-test-2") { id }
+        a: campaign(vendor: ALIYUN, id: "510429") { id }
+      }`,
+    );
+    expect(failing.body.errors.map((error: { extensions: { code: string } }) => error.extensions.code)).toEqual(['VENDOR_ERROR', 'VENDOR_ERROR', 'VENDOR_ERROR']);
+    expect((await post(running.url, '{ __typename }', { authorization: 'Bearer wrong-key' })).status).toBe(401);
+    const health = await (await fetch(`${running.url}/health`)).text();
+    const metrics = await (await fetch(`${running.url}/metrics`)).text();
+    running.child.kill('SIGTERM');
+    expect(await running.exited).toBe(0);
+
+    const usersigs = fakes.tencent.requests.map((request) => request.query.get('usersig')!);
+    const signatures = fakes.aliyun.server.requests.map((request) => request.query.get('Signature')!);
+    const basic = Buffer.from(`${fakes.jpush.appKey}:${TEST_SECRETS.jpushMasterSecret}`).toString('base64');
+    const secrets = [...Object.values(TEST_SECRETS), API_KEY, basic, ...usersigs, ...signatures];
+    expect(usersigs.length).toBeGreaterThan(0);
+    expect(signatures.length).toBeGreaterThan(0);
+    const printed = running.output();
+    expect(printed).toContain('vendor call'); // debug logging was on, so there was something to leak
+    for (const text of [printed, health, metrics, JSON.stringify(failing.body)]) {
+      expect(secrets.filter((secret) => text.includes(secret))).toEqual([]);
+    }
+  });
+
+  it('on SIGTERM finishes the query in flight, then exits 0', async () => {
+    const running = await startProcess(fakes.env);
+    fakes.jpush.server.injectFault({ kind: 'slow', ms: 1_500 }, { times: 1 });
+    const inFlight = post(running.url, '{ campaign(vendor: JPUSH, id: "7900000010") { id funnel { target } } }');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    running.child.kill('SIGTERM');
+    const answer = await inFlight;
+    expect(answer.status).toBe(200);
+    expect(answer.body.data.campaign.id).toBe('7900000010');
+    expect(await running.exited).toBe(0);
+    expect(running.output()).toContain('shutting down');
+  });
+});
