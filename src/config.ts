@@ -14,6 +14,34 @@ export interface Config {
   graphiql: boolean;
   /** How long SIGTERM waits for in-flight requests. */
   shutdownTimeoutMs: number;
+  /** The campaign archive (src/archive/). */
+  archive: ArchiveConfig;
+}
+
+/** Where campaign snapshots are kept and how the refresher keeps them final. */
+export interface ArchiveConfig {
+  /** PGlite's directory is `<dataDir>/archive`; `memory://` keeps the archive in memory, private to the app. */
+  dataDir: string;
+  /** PostgreSQL instead of PGlite. May carry a password: never log it. */
+  databaseUrl: string | undefined;
+  /** PostgreSQL schema holding the archive's tables; replicas sharing a database share it. */
+  schema: string;
+  /** Whether campaigns younger than their vendor's retention are re-fetched on a schedule. */
+  refresh: boolean;
+  /** Refresh interval during a campaign's first day. */
+  refreshFirstDayMinutes: number;
+  /** Refresh interval after the first day. */
+  refreshLaterMinutes: number;
+  /** The last refresh happens this long before the vendor drops the data. */
+  refreshFinalMinutes: number;
+  /** Campaigns the refresher may re-fetch per vendor per minute (its whole vendor budget). */
+  refreshPerMinute: number;
+  /** Unchanged figures are archived again at most this often. */
+  snapshotMinutes: number;
+  /** Snapshots waiting to be written; beyond it the oldest are dropped (and counted). */
+  queueMax: number;
+  /** How long a live answer waits for the archive's look-up before asking the vendor without it. */
+  readTimeoutMs: number;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -31,7 +59,27 @@ export function readConfig(env: Env = process.env): Config {
     introspection: boolVar(env, 'GRAPHQL_INTROSPECTION', true),
     graphiql: boolVar(env, 'GRAPHIQL', true),
     shutdownTimeoutMs: intVar(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0),
+    archive: {
+      dataDir: nonEmpty(env.DATA_DIR) ?? './data',
+      databaseUrl: nonEmpty(env.DATABASE_URL),
+      schema: identifierVar(env, 'ARCHIVE_SCHEMA', 'pushgraph'),
+      refresh: boolVar(env, 'ARCHIVE_REFRESH', true),
+      refreshFirstDayMinutes: intVar(env, 'ARCHIVE_REFRESH_FIRST_DAY_MINUTES', 60, 1),
+      refreshLaterMinutes: intVar(env, 'ARCHIVE_REFRESH_LATER_MINUTES', 24 * 60, 1),
+      refreshFinalMinutes: intVar(env, 'ARCHIVE_REFRESH_FINAL_MINUTES', 180, 1),
+      refreshPerMinute: intVar(env, 'ARCHIVE_REFRESH_PER_MINUTE', 20, 1),
+      snapshotMinutes: intVar(env, 'ARCHIVE_SNAPSHOT_MINUTES', 60, 1),
+      queueMax: intVar(env, 'ARCHIVE_QUEUE_MAX', 10_000, 1),
+      readTimeoutMs: intVar(env, 'ARCHIVE_READ_TIMEOUT_MS', 500, 1),
+    },
   };
+}
+
+/** A PostgreSQL identifier we put into SQL ourselves: lower-case letters, digits and _, at most 63. */
+function identifierVar(env: Env, name: string, fallback: string): string {
+  const value = nonEmpty(env[name]) ?? fallback;
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(value)) throw new Error(`${name} must be a lower-case SQL identifier, got "${value}"`);
+  return value;
 }
 
 export function nonEmpty(value: string | undefined): string | undefined {

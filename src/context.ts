@@ -1,16 +1,25 @@
+import type { Archive, ArchiveSession } from './archive/index.js';
 import type { Sources, Vendors } from './datasources/index.js';
+import type { CampaignSource } from './datasources/vendor.js';
+import type { Vendor } from './domain.js';
 
 /** Per request: fresh vendor sources (their DataLoaders batch this request's ids, then are dropped). */
 export interface Context {
   sources: Sources;
+  /** This request's view of the campaign archive; absent when the app runs without one. */
+  archive?: ArchiveSession;
 }
 
-export function createContext(vendors: Vendors): Context {
+export function createContext(vendors: Vendors, archive?: Archive): Context {
+  // The archive decorates every vendor alike: it records their answers and stands in once they forget.
+  const session = archive?.session();
+  const wrap = <S extends CampaignSource>(vendor: Vendor, source: S): S => (session ? session.wrap(vendor, source) : source);
   return {
+    archive: session,
     sources: {
-      JPUSH: vendors.JPUSH.createSource(),
-      TENCENT: vendors.TENCENT.createSource(),
-      ALIYUN: vendors.ALIYUN.createSource(),
+      JPUSH: wrap('JPUSH', vendors.JPUSH.createSource()),
+      TENCENT: wrap('TENCENT', vendors.TENCENT.createSource()),
+      ALIYUN: wrap('ALIYUN', vendors.ALIYUN.createSource()),
     },
   };
 }

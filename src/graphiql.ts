@@ -50,9 +50,16 @@ export function graphiqlPage(): string {
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>pushgraph · GraphiQL</title>
     <link rel="stylesheet" href="/graphiql/graphiql.css" />
-    <style>html, body, #graphiql { height: 100%; margin: 0; }</style>
+    <style>
+      html, body { height: 100%; margin: 0; }
+      body { display: flex; flex-direction: column; }
+      #graphiql { flex: 1; min-height: 0; }
+      .pushgraph-bar { padding: 6px 12px; font: 14px system-ui, sans-serif; border-bottom: 1px solid #d5dbe1; }
+      .pushgraph-bar a { color: #0b5fa5; }
+    </style>
   </head>
   <body>
+    <nav class="pushgraph-bar" aria-label="pushgraph"><a href="/report">Campaign report</a>: funnels, channels and loss reasons as charts and tables</nav>
     <div id="graphiql">Loading GraphiQL…</div>
     <script src="/graphiql/react.js"></script>
     <script src="/graphiql/react-dom.js"></script>

@@ -65,6 +65,51 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** 1 while the campaign archive's store answers, 0 while it is starting or down. */
+  readonly archiveStoreUp = new Gauge({
+    name: 'pushgraph_archive_store_up',
+    help: 'Whether the campaign archive store answers (1) or is starting or down (0), by store (pglite, postgres)',
+    labelNames: ['store'] as const,
+    registers: [this.registry],
+  });
+
+  /** Failed archive operations; the live answer went on without the archive. */
+  readonly archiveStoreErrors = new Counter({
+    name: 'pushgraph_archive_store_errors_total',
+    help: 'Campaign archive store failures and timeouts, by operation (open, read, write, refresh, lock)',
+    labelNames: ['operation'] as const,
+    registers: [this.registry],
+  });
+
+  /** Campaign snapshots by what became of them. */
+  readonly archiveSnapshots = new Counter({
+    name: 'pushgraph_archive_snapshots_total',
+    help: 'Campaign snapshots: written, unchanged (not written again yet), dropped (write queue full)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly archiveQueueSize = new Gauge({
+    name: 'pushgraph_archive_queue_size',
+    help: 'Campaign snapshots waiting to be written to the archive',
+    registers: [this.registry],
+  });
+
+  /** Campaigns answered from the archive: `forgotten` (the vendor no longer knew the id) or `expired` (known past retention, vendor not asked). */
+  readonly archiveAnswers = new Counter({
+    name: 'pushgraph_archive_answers_total',
+    help: 'Campaigns and fields answered from the archive instead of the vendor, by vendor and reason',
+    labelNames: ['vendor', 'reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly archiveRefreshes = new Counter({
+    name: 'pushgraph_archive_refreshes_total',
+    help: 'Campaigns re-fetched by the archive refresher, by vendor and outcome (ok, partial, gone, final, error)',
+    labelNames: ['vendor', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

@@ -124,6 +124,18 @@ redis.call('SET', KEYS[1], at + interval, 'PX', at - now + interval + 1000)
 return at - now
 `;
 
+/** Pushes the next slot to an interval after now (Redis time), if it is earlier. */
+const MARK_SENT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local interval = tonumber(ARGV[1])
+local nextAt = tonumber(redis.call('GET', KEYS[1]) or '0')
+if now + interval > nextAt then
+  redis.call('SET', KEYS[1], now + interval, 'PX', interval + 1000)
+end
+return 0
+`;
+
 /** While Redis is away each replica keeps to a slower local pace, since it cannot see the others. */
 const FALLBACK_SLOWDOWN = 3;
 
@@ -143,6 +155,10 @@ export function redisSlotClocks(link: RedisLink): SlotClockFactory {
           }
         }
         await local.claim();
+      },
+      sent() {
+        local.sent();
+        if (link.ready) void link.client.eval(MARK_SENT, 1, `pushgraph:slot:${key}`, intervalMs).catch(() => undefined);
       },
     };
   };

@@ -9,6 +9,7 @@ import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { Config } from './config.js';
 import type { Context } from './context.js';
 import { shapeLimits, vendorDemandLimit } from './limits.js';
+import { operationSpans } from './tracing.js';
 import type { Logger } from './logger.js';
 import { resolvers } from './resolvers/index.js';
 
@@ -40,7 +41,8 @@ export function buildServer(options: ServerOptions): ApolloServer<Context> {
     schema: buildSchema(),
     introspection: config.introspection,
     validationRules: armor.validationRules,
-    ...(options.persistedQueries ? { persistedQueries: { cache: options.persistedQueries } } : {}),
+    // A day: long enough for clients to keep hitting by hash, short enough not to pile up in Redis.
+    ...(options.persistedQueries ? { persistedQueries: { cache: options.persistedQueries, ttl: 86_400 } } : {}),
     // Stack traces can carry vendor URLs; clients get codes and messages only.
     includeStacktraceInErrorResponses: false,
     // src/index.ts owns SIGTERM: it drains HTTP first; Apollo's own handler would re-raise the signal mid-request.
@@ -49,6 +51,7 @@ export function buildServer(options: ServerOptions): ApolloServer<Context> {
       // graphql-armor types against Apollo's CJS build; the plugin objects are the same at run time.
       ...(armor.plugins as unknown as Array<ApolloServerPlugin<Context>>),
       vendorDemandLimit(config),
+      operationSpans(),
       // Vendor figures are reused for CACHE_TTL_SECONDS here, so a router may reuse them as long.
       ApolloServerPluginCacheControl({ defaultMaxAge: config.cacheTtlSeconds, calculateHttpHeaders: true }),
       // GraphiQL is served by us from local files (no CDN); Apollo's landing page loads from one.

@@ -14,9 +14,13 @@ export interface TestApp extends App {
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLAnswer<T>>;
 }
 
-/** The whole service on a free loopback port, configured only through the contract's variables. */
+/**
+ * The whole service on a free loopback port, configured only through the contract's variables.
+ * Its campaign archive is in memory and private to the app unless the test sets DATA_DIR or
+ * DATABASE_URL: no test writes ./data, and no app sees what another archived.
+ */
 export async function startTestApp(env: Env = {}): Promise<TestApp> {
-  const app = await startApp({ env, port: 0, logger: createLogger({ level: 'silent' }) });
+  const app = await startApp({ env: { DATA_DIR: 'memory://', ...env }, port: 0, logger: createLogger({ level: 'silent' }) });
   return {
     ...app,
     async gql(query, variables, headers) {

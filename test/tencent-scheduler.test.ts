@@ -17,6 +17,12 @@ class ManualClock implements SlotClock {
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 
+  sent(): void {
+    this.sends += 1;
+  }
+
+  sends = 0;
+
   /** The next slot comes. */
   grant(): void {
     const next = this.waiting.shift();
@@ -47,7 +53,8 @@ function harness(options: { failures?: Array<Error | undefined>; maxAttempts?: n
     groupOf: (item) => item.window,
     retryable: (error) => error instanceof Transient,
     maxAttempts: options.maxAttempts ?? 3,
-    send: async (items) => {
+    send: async (items, onSend) => {
+      onSend();
       sent.push(items.map((item) => item.id));
       const failure = failures.shift();
       if (failure) throw failure;
@@ -75,6 +82,7 @@ describe('BatchScheduler', () => {
     ]);
     expect(await Promise.all([...first, ...later])).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'].map((id) => `answer:${id}`));
     expect(clock.claims).toBe(2);
+    expect(clock.sends).toBe(2);
   });
 
   it('never mixes groups in one call and serves the oldest group first', async () => {
@@ -153,5 +161,22 @@ describe('LocalSlotClock', () => {
     await clock.claim();
     await clock.claim();
     expect(waits).toEqual([1_100, 1_700, 1_100]);
+  });
+
+  it('counts the next slot from the real send when a call leaves late', async () => {
+    let now = 0;
+    const waits: number[] = [];
+    const clock = new LocalSlotClock(
+      1_100,
+      () => now,
+      async (ms) => {
+        waits.push(ms);
+      },
+    );
+    await clock.claim();
+    now = 300; // the call of the slot claimed at 0 only left at 300
+    clock.sent();
+    await clock.claim();
+    expect(waits).toEqual([1_100]);
   });
 });

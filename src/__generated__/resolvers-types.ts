@@ -42,15 +42,31 @@ export type Scalars = {
  */
 export type Campaign = {
   __typename?: "Campaign";
-  /** READY, or PENDING while the vendor has not published figures yet. */
+  /**
+   * When the archived figures were fetched from the vendor (ISO-8601 date-time), for a campaign
+   * answered from the archive (`availability: ARCHIVED`); null when the vendor answered live.
+   */
+  asOf: Maybe<Scalars["String"]["output"]>;
+  /** READY; PENDING while the vendor has not published figures yet; ARCHIVED when the figures come from the archive. */
   availability: DataAvailability;
   /** The funnel per delivery channel. Null (with an error) when the vendor API behind it fails. */
   channels: Maybe<Array<ChannelStat>>;
   /** The delivery funnel. Null (with an error) when the vendor API behind it fails. */
   funnel: Maybe<Funnel>;
+  /**
+   * The campaign's figures over time, oldest first: the snapshots pushgraph archived each time it
+   * fetched them (unchanged figures at most hourly by default), for delivery curves. `since`/`until`
+   * (ISO-8601 date-times) bound `fetchedAt`; at most the newest 1000 are returned. Null (with an
+   * error) when the archive cannot be read, so the live figures still resolve.
+   */
+  history: Maybe<Array<CampaignSnapshot>>;
   /** The vendor's id for the push, as a string (JPush msg_ids exceed 2^53). */
   id: Scalars["ID"]["output"];
-  /** Why pushes were lost (Tencent loss analysis); [] for vendors without one. */
+  /**
+   * Why pushes were lost (Tencent loss analysis); [] for vendors without one. Once a campaign is
+   * older than Tencent keeps loss data (7 days), the default window answers the loss reasons
+   * archived while Tencent still had them.
+   */
   lossReasons: Maybe<Array<LossReason>>;
   /** SMS fallback of an Alibaba composite push; null for other vendors. */
   sms: Maybe<SmsStats>;
@@ -86,9 +102,38 @@ export type CampaignFunnelArgs = {
  * (Tencent: statistics default to the last 30 days, loss reasons to the last 7);
  * vendors whose figures are not windowed ignore them.
  */
+export type CampaignHistoryArgs = {
+  since?: InputMaybe<Scalars["String"]["input"]>;
+  until?: InputMaybe<Scalars["String"]["input"]>;
+};
+
+/**
+ * A push campaign: one JPush msg_id, one Tencent TaskID or one Alibaba MessageId.
+ * `since`/`until` are ISO-8601 date-times bounding vendor APIs that query by window
+ * (Tencent: statistics default to the last 30 days, loss reasons to the last 7);
+ * vendors whose figures are not windowed ignore them.
+ */
 export type CampaignLossReasonsArgs = {
   since?: InputMaybe<Scalars["String"]["input"]>;
   until?: InputMaybe<Scalars["String"]["input"]>;
+};
+
+/**
+ * The figures of one campaign as fetched at one moment (the default window of windowed vendor
+ * APIs). A figure that was not fetched at that moment is null.
+ */
+export type CampaignSnapshot = {
+  __typename?: "CampaignSnapshot";
+  /** The funnel per delivery channel, if fetched at that moment. */
+  channels: Maybe<Array<ChannelStat>>;
+  /** When pushgraph fetched these figures from the vendor (ISO-8601). */
+  fetchedAt: Scalars["String"]["output"];
+  /** The delivery funnel, if fetched at that moment. */
+  funnel: Maybe<Funnel>;
+  /** Loss reasons (Tencent), if fetched at that moment. */
+  lossReasons: Maybe<Array<LossReason>>;
+  /** SMS fallback figures (Alibaba), if fetched at that moment. */
+  sms: Maybe<SmsStats>;
 };
 
 /**
@@ -152,6 +197,12 @@ export type ChannelStat = {
 
 /** Whether a vendor has published figures for a campaign. */
 export type DataAvailability =
+  /**
+   * The vendor no longer has the campaign (past its retention: JPush 28 days, Tencent 30), so its
+   * figures come from pushgraph's archive: the newest snapshot fetched while the vendor still had
+   * them. `asOf` says when.
+   */
+  | "ARCHIVED"
   /** The vendor has not published figures yet (Alibaba publishes a day's data the next day, T+1). */
   | "PENDING"
   /** The vendor answered with figures. */
@@ -558,6 +609,7 @@ export type ResolversTypes = ResolversObject<{
   Campaign: ResolverTypeWrapper<CampaignRef>;
   String: ResolverTypeWrapper<Scalars["String"]["output"]>;
   ID: ResolverTypeWrapper<Scalars["ID"]["output"]>;
+  CampaignSnapshot: ResolverTypeWrapper<CampaignSnapshot>;
   Channel: Channel;
   ChannelStat: ResolverTypeWrapper<ChannelStat>;
   Int: ResolverTypeWrapper<Scalars["Int"]["output"]>;
@@ -587,6 +639,7 @@ export type ResolversParentTypes = ResolversObject<{
   Campaign: CampaignRef;
   String: Scalars["String"]["output"];
   ID: Scalars["ID"]["output"];
+  CampaignSnapshot: CampaignSnapshot;
   ChannelStat: ChannelStat;
   Int: Scalars["Int"]["output"];
   DeviceDelivery: DeviceDelivery;
@@ -614,6 +667,7 @@ export type CampaignResolvers<
     >,
     ContextType
   >;
+  asOf?: Resolver<Maybe<ResolversTypes["String"]>, ParentType, ContextType>;
   availability?: Resolver<
     ResolversTypes["DataAvailability"],
     ParentType,
@@ -631,6 +685,12 @@ export type CampaignResolvers<
     ContextType,
     Partial<CampaignFunnelArgs>
   >;
+  history?: Resolver<
+    Maybe<Array<ResolversTypes["CampaignSnapshot"]>>,
+    ParentType,
+    ContextType,
+    Partial<CampaignHistoryArgs>
+  >;
   id?: Resolver<ResolversTypes["ID"], ParentType, ContextType>;
   lossReasons?: Resolver<
     Maybe<Array<ResolversTypes["LossReason"]>>,
@@ -640,6 +700,27 @@ export type CampaignResolvers<
   >;
   sms?: Resolver<Maybe<ResolversTypes["SmsStats"]>, ParentType, ContextType>;
   vendor?: Resolver<ResolversTypes["Vendor"], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CampaignSnapshotResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes["CampaignSnapshot"] =
+    ResolversParentTypes["CampaignSnapshot"],
+> = ResolversObject<{
+  channels?: Resolver<
+    Maybe<Array<ResolversTypes["ChannelStat"]>>,
+    ParentType,
+    ContextType
+  >;
+  fetchedAt?: Resolver<ResolversTypes["String"], ParentType, ContextType>;
+  funnel?: Resolver<Maybe<ResolversTypes["Funnel"]>, ParentType, ContextType>;
+  lossReasons?: Resolver<
+    Maybe<Array<ResolversTypes["LossReason"]>>,
+    ParentType,
+    ContextType
+  >;
+  sms?: Resolver<Maybe<ResolversTypes["SmsStats"]>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -878,6 +959,7 @@ export type UserMetricsPointResolvers<
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
   Campaign?: CampaignResolvers<ContextType>;
+  CampaignSnapshot?: CampaignSnapshotResolvers<ContextType>;
   ChannelStat?: ChannelStatResolvers<ContextType>;
   DeviceDelivery?: DeviceDeliveryResolvers<ContextType>;
   DeviceTrace?: DeviceTraceResolvers<ContextType>;

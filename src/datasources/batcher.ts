@@ -61,8 +61,26 @@ export class SharedBatcher<K, V> {
       }
       return answer.catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
     });
-    if (owned.length > 0) void this.resolve(owned);
+    if (owned.length > 0) this.schedule(owned);
     return Promise.all(answers);
+  }
+
+  private waiting: Array<Pending<K, V>> = [];
+
+  /**
+   * Resolves new ids together once this turn of the event loop is over: ids of concurrent requests
+   * (and of loaders that load one key at a time) then share one cache pass and one set of vendor
+   * calls, instead of trickling out as each cache lookup returns.
+   */
+  private schedule(owned: Array<Pending<K, V>>): void {
+    if (this.waiting.length === 0) {
+      setImmediate(() => {
+        const batch = this.waiting;
+        this.waiting = [];
+        void this.resolve(batch);
+      });
+    }
+    for (const pending of owned) this.waiting.push(pending);
   }
 
   private cacheKey(id: string): string {

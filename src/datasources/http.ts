@@ -1,9 +1,11 @@
 import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
+import type { Span } from '@opentelemetry/api';
 import type { z } from 'zod';
 import type { Vendor } from '../domain.js';
 import { ErrorCode, VendorError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import { tracer } from '../tracing.js';
 
 /** A vendor's answer, read whole: vendors fail with 200 too (Tencent), so parsers see status and body together. */
 export interface VendorResponse {
@@ -26,6 +28,8 @@ export interface VendorCall<T> {
   /** Number of ids this call carries (logs and metrics show batching). */
   ids?: number;
   request(): VendorRequest;
+  /** Called as each attempt leaves (after the quota gate): rate clocks count from the real send. */
+  onSend?(): void;
   /** Turns an answer (any status below 500) into a value, or throws a {@link VendorError}. */
   parse(response: VendorResponse): T;
 }
@@ -158,7 +162,20 @@ export class VendorHttp {
 
   private async exchange<T>(call: VendorCall<T>): Promise<T> {
     const request = call.request();
+    call.onSend?.();
     const started = performance.now();
+    // Batched calls serve many requests at once, so they are spans of their own (no parent).
+    const span = tracer().startSpan(`vendor ${this.vendor} ${call.endpoint}`, {
+      attributes: { 'pushgraph.vendor': this.vendor, 'pushgraph.endpoint': call.endpoint, 'pushgraph.ids': call.ids ?? 0 },
+    });
+    try {
+      return await this.send(call, request, started, span);
+    } finally {
+      span.end();
+    }
+  }
+
+  private async send<T>(call: VendorCall<T>, request: VendorRequest, started: number, span: Span): Promise<T> {
     let response: VendorResponse;
     try {
       const answer = await fetch(request.url, {
@@ -174,6 +191,7 @@ export class VendorHttp {
         vendorCode: timedOut ? 'TIMEOUT' : 'CONNECTION_ERROR',
       });
     }
+    span.setAttribute('http.response.status_code', response.status);
     const seconds = (performance.now() - started) / 1000;
     const labels = { vendor: this.vendor, endpoint: call.endpoint };
     this.options.metrics.vendorLatency.observe(labels, seconds);

@@ -11,6 +11,12 @@ export interface SlotClock {
    * Never rejects (a shared clock that cannot reach its store falls back to a local one).
    */
   claim(): Promise<void>;
+  /**
+   * The call of the claimed slot is leaving now. The vendor measures arrival, so the next slot is
+   * at least an interval after the real send, even when this one left late (a slow first
+   * connection, a busy event loop).
+   */
+  sent(): void;
 }
 
 /** Makes the clock of one rate-limited API; `key` names the quota (vendor, app, API). */
@@ -31,6 +37,10 @@ export class LocalSlotClock implements SlotClock {
     const at = Math.max(now, this.nextAt);
     this.nextAt = at + this.intervalMs;
     if (at > now) await this.wait(at - now);
+  }
+
+  sent(): void {
+    this.nextAt = Math.max(this.nextAt, this.now() + this.intervalMs);
   }
 }
 

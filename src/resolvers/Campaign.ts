@@ -9,4 +9,6 @@ export const Campaign: CampaignResolvers = {
   channels: (campaign, window, ctx) => ctx.sources[campaign.vendor].channels(campaign.id, window),
   lossReasons: (campaign, window, ctx) => ctx.sources[campaign.vendor].lossReasons(campaign.id, window),
   sms: (campaign, _args, ctx) => ctx.sources[campaign.vendor].sms(campaign.id),
+  asOf: (campaign, _args, ctx) => ctx.archive?.asOf(campaign.vendor, campaign.id) ?? null,
+  history: (campaign, bounds, ctx) => ctx.archive?.history(campaign.vendor, campaign.id, bounds) ?? [],
 };

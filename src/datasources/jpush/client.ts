@@ -124,6 +124,8 @@ function parseAnswer<S extends z.ZodTypeAny>(response: VendorResponse, schema: S
 }
 
 function errorBody(text: string): { code: string; message: string | undefined } | undefined {
+  // An error body is an object; the report endpoints answer arrays, which are parsed once, later.
+  if (/^\s*\[/.test(text)) return undefined;
   let json: unknown;
   try {
     json = JSON.parse(text);

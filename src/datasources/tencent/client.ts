@@ -59,31 +59,32 @@ export class TencentClient {
    * `all_member_push_statistics` for at most {@link TENCENT_MAX_TASK_IDS} TaskIDs over one window.
    * A TaskID Tencent does not know (in that window) is absent from the result.
    */
-  async allMemberPushStatistics(taskIds: string[], window: WindowSpec): Promise<TencentPushStatisticsResult[]> {
+  async allMemberPushStatistics(taskIds: string[], window: WindowSpec, onSend?: () => void): Promise<TencentPushStatisticsResult[]> {
     const body = (): TencentWindowedRequest => this.windowed(taskIds, window, STATISTICS_WINDOW);
-    return (await this.post('all_member_push_statistics', taskIds.length, body, TencentPushStatisticsResponseSchema)).Results;
+    return (await this.post('all_member_push_statistics', taskIds.length, body, TencentPushStatisticsResponseSchema, onSend)).Results;
   }
 
   /** `all_member_push_loss` (the four loss lists) for at most {@link TENCENT_MAX_TASK_IDS} TaskIDs over one window. */
-  async allMemberPushLoss(taskIds: string[], window: WindowSpec): Promise<TencentPushLossResult[]> {
+  async allMemberPushLoss(taskIds: string[], window: WindowSpec, onSend?: () => void): Promise<TencentPushLossResult[]> {
     const body = (): TencentWindowedRequest => this.windowed(taskIds, window, LOSS_WINDOW);
-    return (await this.post('all_member_push_loss', taskIds.length, body, TencentPushLossResponseSchema)).Results;
+    return (await this.post('all_member_push_loss', taskIds.length, body, TencentPushLossResponseSchema, onSend)).Results;
   }
 
   /** `all_member_push_trace`: every device record of one task for one user (empty when Tencent has none). */
-  async allMemberPushTrace(taskId: string, userId: string): Promise<TencentInstanceTrace[]> {
+  async allMemberPushTrace(taskId: string, userId: string, onSend?: () => void): Promise<TencentInstanceTrace[]> {
     const body: TencentTraceRequest = { TaskID: taskId, UserID: userId };
-    return (await this.post('all_member_push_trace', 1, () => body, TencentPushTraceResponseSchema)).InstanceTrace;
+    return (await this.post('all_member_push_trace', 1, () => body, TencentPushTraceResponseSchema, onSend)).InstanceTrace;
   }
 
   private windowed(taskIds: string[], window: WindowSpec, rules: WindowRules): TencentWindowedRequest {
     return { ...toVendorWindow(window, rules, this.now()), TaskID: taskIds };
   }
 
-  private post<S extends z.ZodTypeAny>(api: TencentApi, ids: number, body: () => object, schema: S): Promise<z.output<S>> {
+  private post<S extends z.ZodTypeAny>(api: TencentApi, ids: number, body: () => object, schema: S, onSend?: () => void): Promise<z.output<S>> {
     return this.options.http.call({
       endpoint: api,
       ids,
+      onSend,
       request: () => ({
         url: this.url(api),
         method: 'POST',

@@ -83,7 +83,7 @@ const retryable = (error: unknown): boolean => error instanceof VendorError && e
 /** Statistics and loss: up to 5 TaskIDs of one window per call, answered per TaskID. */
 function windowedScheduler<R extends { TaskID: string }, V>(
   clock: SlotClock,
-  fetch: (taskIds: string[], window: WindowSpec) => Promise<R[]>,
+  fetch: (taskIds: string[], window: WindowSpec, onSend: () => void) => Promise<R[]>,
   map: (result: R) => V,
 ): BatchScheduler<WindowedTask, V | null> {
   return new BatchScheduler({
@@ -92,11 +92,12 @@ function windowedScheduler<R extends { TaskID: string }, V>(
     groupOf: (task) => windowKey(task.window),
     retryable,
     maxAttempts: MAX_ATTEMPTS,
-    send: async (tasks) => {
+    send: async (tasks, onSend) => {
       // A batch is one group, so its tasks share one window.
       const results = await fetch(
         tasks.map((task) => task.taskId),
         tasks[0]?.window ?? DEFAULT_WINDOW,
+        onSend,
       );
       const byId = new Map(results.map((result) => [result.TaskID, map(result)]));
       return (task) => byId.get(task.taskId) ?? null;
@@ -108,12 +109,12 @@ export function createTencentBatchers(options: TencentBatchersOptions): TencentB
   const { client } = options;
   const statistics = windowedScheduler(
     options.clock('all_member_push_statistics'),
-    (taskIds, window) => client.allMemberPushStatistics(taskIds, window),
+    (taskIds, window, onSend) => client.allMemberPushStatistics(taskIds, window, onSend),
     toCampaignStatistics,
   );
   const loss = windowedScheduler(
     options.clock('all_member_push_loss'),
-    (taskIds, window) => client.allMemberPushLoss(taskIds, window),
+    (taskIds, window, onSend) => client.allMemberPushLoss(taskIds, window, onSend),
     toLossReasons,
   );
   // Trace doc: one TaskID and one UserID per call.
@@ -124,8 +125,8 @@ export function createTencentBatchers(options: TencentBatchersOptions): TencentB
     retryable,
     maxAttempts: MAX_ATTEMPTS,
     // maxBatchSize 1: a batch is exactly one query.
-    send: async ([query]) => {
-      const instances = query ? await client.allMemberPushTrace(query.taskId, query.userId) : [];
+    send: async ([query], onSend) => {
+      const instances = query ? await client.allMemberPushTrace(query.taskId, query.userId, onSend) : [];
       const traces = instances.map(toDeviceTrace);
       return () => traces;
     },

@@ -6,8 +6,11 @@ export interface BatchSchedulerOptions<T, R> {
   maxBatchSize: number;
   /** Items of one group may share a call (Tencent: the same query window); a call never mixes groups. */
   groupOf(item: T): string;
-  /** One vendor call for `items` (one group, at most `maxBatchSize`); resolves to each item's answer. */
-  send(items: T[]): Promise<(item: T) => R>;
+  /**
+   * One vendor call for `items` (one group, at most `maxBatchSize`); resolves to each item's
+   * answer. Calls `onSend` as the request leaves, so the clock spaces slots from the real send.
+   */
+  send(items: T[], onSend: () => void): Promise<(item: T) => R>;
   /** Failures worth another attempt at a later slot. */
   retryable(error: unknown): boolean;
   /** Attempts per item, the first included. */
@@ -75,7 +78,10 @@ export class BatchScheduler<T, R> {
   private async dispatch(batch: Array<Waiter<T, R>>): Promise<void> {
     let answerOf: (item: T) => R;
     try {
-      answerOf = await this.options.send(batch.map((waiter) => waiter.item));
+      answerOf = await this.options.send(
+        batch.map((waiter) => waiter.item),
+        () => this.options.clock.sent(),
+      );
     } catch (error) {
       const again = batch.filter((waiter) => waiter.attempt < this.options.maxAttempts && this.options.retryable(error));
       for (const waiter of batch) if (!again.includes(waiter)) waiter.reject(error);

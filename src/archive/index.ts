@@ -1,0 +1,378 @@
+import { randomBytes } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import type { ArchiveConfig } from '../config.js';
+import { VENDORS } from '../datasources/index.js';
+import type { CampaignSource } from '../datasources/vendor.js';
+import type { Vendor } from '../domain.js';
+import { archiveUnavailable } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import { ARCHIVED_FIELDS, preferFigure, readFigure, setFigure, type ArchivedField, type PartialFigures } from './figures.js';
+import { Recorder } from './recorder.js';
+import { Refresher } from './refresher.js';
+import { nextRefreshAt, type RefreshSchedule } from './retention.js';
+import { ArchiveSession } from './session.js';
+import {
+  describeDatabaseUrl,
+  MEMORY_DATA_DIR,
+  openPgliteStore,
+  openPostgresStore,
+  type ArchiveStore,
+  type CampaignMeta,
+  type SnapshotRecord,
+  type StoreKind,
+} from './store.js';
+
+export { ArchiveSession } from './session.js';
+
+/** A campaign as the archive answers it once the vendor forgot it. */
+export interface ArchivedView {
+  /** When the newest of its figures was fetched. */
+  asOf: number;
+  /** The figures the archive has (absent: never fetched before the vendor forgot). */
+  figures: PartialFigures;
+}
+
+export interface ArchiveDeps {
+  config: ArchiveConfig;
+  /** The started vendors (the refresher asks them through fresh sources). */
+  vendors: Record<Vendor, { createSource(): CampaignSource }>;
+  logger: Logger;
+  metrics: Metrics;
+  /** Injected in tests. */
+  now?: () => number;
+  /** How often the refresher looks for due campaigns. */
+  refreshTickMs?: number;
+}
+
+export type StoreStatus = 'starting' | 'ok' | 'down';
+
+const MINUTE_MS = 60_000;
+/** After a failure, requests skip the store this long instead of each waiting for it. */
+const DOWN_COOLDOWN_MS = 5_000;
+/** The archive cannot know an id it has not seen; that answer is kept this long. */
+const UNKNOWN_META_TTL_MS = 10 * MINUTE_MS;
+const HISTORY_LIMIT = 1000;
+const NEEDED_READ_TIMEOUT_MS = 5_000;
+
+class StoreUnavailable extends Error {
+  constructor() {
+    super('archive store unavailable');
+  }
+}
+
+/** The store answered too slowly for a live answer to wait: slow, not down. */
+class StoreTimeout extends Error {
+  constructor(ms: number) {
+    super(`archive did not answer within ${ms} ms`);
+  }
+}
+
+/**
+ * The campaign archive of one app: the store (PGlite or PostgreSQL, opened in the background and
+ * reopened until it answers), the write queue, the refresher, and per-request sessions that
+ * decorate every vendor's CampaignSource. A store that is down never fails a live answer: reads
+ * give up after `readTimeoutMs` (or at once during a cooldown), writes wait in the queue.
+ */
+export class Archive {
+  readonly kind: StoreKind;
+  readonly recorder: Recorder;
+  private store: ArchiveStore | undefined;
+  private status: StoreStatus = 'starting';
+  private downUntil = 0;
+  private closed = false;
+  private readonly opening: Promise<void>;
+  private wake: (() => void) | undefined;
+  private refresher: Refresher | undefined;
+  private readonly inFlight = new Map<Vendor, number>();
+  /** First sightings by vendor and id (null: not in the archive), so repeated asks need no read. */
+  private readonly metaCache = new LRUCache<string, { firstSeenAt: number | null }>({ max: 100_000 });
+  readonly now: () => number;
+
+  constructor(private readonly deps: ArchiveDeps) {
+    this.now = deps.now ?? Date.now;
+    this.kind = deps.config.databaseUrl ? 'postgres' : 'pglite';
+    this.recorder = new Recorder({
+      write: (writes) => this.use('write', (store) => store.write(writes)),
+      firstRefreshAt: (vendor, firstSeenAt) => nextRefreshAt(vendor, firstSeenAt, firstSeenAt, this.schedule),
+      snapshotEveryMs: deps.config.snapshotMinutes * MINUTE_MS,
+      maxQueue: deps.config.queueMax,
+      logger: deps.logger,
+      metrics: deps.metrics,
+    });
+    deps.metrics.archiveStoreUp.set({ store: this.kind }, 0);
+    this.opening = this.open();
+  }
+
+  private get schedule(): RefreshSchedule {
+    const { config } = this.deps;
+    return {
+      firstDayEveryMs: config.refreshFirstDayMinutes * MINUTE_MS,
+      laterEveryMs: config.refreshLaterMinutes * MINUTE_MS,
+      finalBeforeMs: config.refreshFinalMinutes * MINUTE_MS,
+    };
+  }
+
+  /** For /health and logs: never the URL (it may carry a password). */
+  health(): { store: StoreKind; status: StoreStatus } {
+    return { store: this.kind, status: this.status };
+  }
+
+  /** Resolves once the store has opened (or the archive closed first). */
+  ready(): Promise<void> {
+    return this.opening;
+  }
+
+  /** A per-request session: decorates the request's sources and answers `asOf` and `history`. */
+  session(): ArchiveSession {
+    return new ArchiveSession(this);
+  }
+
+  /** Stops the refresher, writes what is queued, closes the store. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.wake?.();
+    await this.refresher?.stop();
+    // A durable store still opening is waited for, so what this app saw is not lost.
+    if (this.deps.config.databaseUrl || this.deps.config.dataDir !== MEMORY_DATA_DIR) await this.opening;
+    await this.recorder.close();
+    const store = this.store;
+    this.store = undefined;
+    await store?.close();
+    this.deps.metrics.archiveStoreUp.set({ store: this.kind }, 0);
+  }
+
+  private async open(): Promise<void> {
+    const { config, logger } = this.deps;
+    const where = config.databaseUrl ? describeDatabaseUrl(config.databaseUrl) : config.dataDir;
+    for (let attempt = 1; !this.closed; attempt++) {
+      try {
+        const store = await this.openStore();
+        if (this.closed) return await store.close();
+        this.store = store;
+        this.markUp();
+        logger.info({ store: this.kind, where }, 'archive store ready');
+        this.recorder.retryNow();
+        if (config.refresh) this.startRefresher();
+        return;
+      } catch (error) {
+        this.deps.metrics.archiveStoreErrors.inc({ operation: 'open' });
+        const retryMs = Math.min(30_000, 1_000 * 2 ** (attempt - 1));
+        logger.warn({ store: this.kind, where, retryMs, error: messageOf(error) }, 'archive store unavailable, will retry');
+        this.status = 'down';
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, retryMs);
+          timer.unref();
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+    }
+  }
+
+  private openStore(): Promise<ArchiveStore> {
+    const { config, logger } = this.deps;
+    if (config.databaseUrl) {
+      return openPostgresStore({ url: config.databaseUrl, schema: config.schema, logger, statementTimeoutMs: Math.max(config.readTimeoutMs, 5_000) });
+    }
+    // In memory, the archive is private to this app: its own schema in the process's engine.
+    const schema = config.dataDir === MEMORY_DATA_DIR ? `${config.schema}_${randomBytes(6).toString('hex')}` : config.schema;
+    return openPgliteStore({ dataDir: config.dataDir, schema });
+  }
+
+  private startRefresher(): void {
+    const tickMs = this.deps.refreshTickMs ?? 15_000;
+    this.refresher = new Refresher({
+      vendors: VENDORS.map((vendor) => ({ vendor, createSource: () => this.deps.vendors[vendor].createSource() })),
+      lead: () => this.use('lock', (store) => store.lead()),
+      due: (vendor, now, limit) => this.use('refresh', (store) => store.due(vendor, now, limit)),
+      reschedule: (vendor, id, next) => this.use('refresh', (store) => store.reschedule(vendor, id, next)),
+      record: (vendor, id, figures, at) => this.record(vendor, id, figures, at),
+      gone: (vendor, id, at) => this.recorder.gone(vendor, id, at),
+      busy: (vendor) => (this.inFlight.get(vendor) ?? 0) > 0,
+      now: this.now,
+      schedule: this.schedule,
+      perTick: Math.max(1, Math.ceil((this.deps.config.refreshPerMinute * tickMs) / MINUTE_MS)),
+      tickMs,
+      logger: this.deps.logger,
+      metrics: this.deps.metrics,
+    });
+    this.refresher.start();
+  }
+
+  /** Runs `operation` on the store, bounded in time; marks the store down (and counts) when it fails. */
+  private async use<T>(operation: string, run: (store: ArchiveStore) => Promise<T>, timeoutMs?: number): Promise<T> {
+    const store = this.store;
+    if (!store || (this.status === 'down' && this.now() < this.downUntil)) throw new StoreUnavailable();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const work = run(store);
+      const value =
+        timeoutMs === undefined
+          ? await work
+          : await Promise.race([
+              work,
+              new Promise<never>((_, reject) => {
+                timer = setTimeout(() => reject(new StoreTimeout(timeoutMs)), timeoutMs);
+              }),
+            ]);
+      this.markUp();
+      return value;
+    } catch (error) {
+      if (error instanceof StoreTimeout) this.deps.metrics.archiveStoreErrors.inc({ operation });
+      else this.markDown(operation, error);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private markUp(): void {
+    if (this.status === 'ok') return;
+    if (this.status === 'down') this.deps.logger.info({ store: this.kind }, 'archive store answers again');
+    this.status = 'ok';
+    this.deps.metrics.archiveStoreUp.set({ store: this.kind }, 1);
+  }
+
+  private markDown(operation: string, error: unknown): void {
+    this.deps.metrics.archiveStoreErrors.inc({ operation });
+    if (this.status !== 'down') this.deps.logger.warn({ store: this.kind, operation, error: messageOf(error) }, 'archive store failed');
+    this.status = 'down';
+    this.downUntil = this.now() + DOWN_COOLDOWN_MS;
+    this.deps.metrics.archiveStoreUp.set({ store: this.kind }, 0);
+  }
+
+  /**
+   * A read on the request path: undefined (go on without the archive) when the store is down or
+   * slower than `timeoutMs`.
+   */
+  private async read<T>(run: (store: ArchiveStore) => Promise<T>, timeoutMs: number): Promise<T | undefined> {
+    try {
+      return await this.use('read', run, timeoutMs);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * How long an answer that needs the archive waits for it: the vendor forgot the campaign (the
+   * alternative is null) or the field is the archive's own (`history`). A live answer only waits
+   * `readTimeoutMs` for the archive's look-up before its vendor call.
+   */
+  private get neededReadTimeoutMs(): number {
+    return Math.max(this.deps.config.readTimeoutMs, NEEDED_READ_TIMEOUT_MS);
+  }
+
+  // ---- used by ArchiveSession -------------------------------------------------------------
+
+  /** Counts a live vendor call in flight (the refresher stands back while any is). */
+  async live<T>(vendor: Vendor, call: () => Promise<T>): Promise<T> {
+    this.inFlight.set(vendor, (this.inFlight.get(vendor) ?? 0) + 1);
+    try {
+      return await call();
+    } finally {
+      this.inFlight.set(vendor, (this.inFlight.get(vendor) ?? 1) - 1);
+    }
+  }
+
+  /** What the archive knows of each id: null = not archived; ids missing = unknown (store unavailable). */
+  async meta(vendor: Vendor, ids: readonly string[]): Promise<Map<string, CampaignMeta | null>> {
+    const answer = new Map<string, CampaignMeta | null>();
+    const misses: string[] = [];
+    for (const id of ids) {
+      const cached = this.metaCache.get(metaKey(vendor, id));
+      if (cached === undefined) misses.push(id);
+      else answer.set(id, cached.firstSeenAt === null ? null : { firstSeenAt: cached.firstSeenAt });
+    }
+    if (misses.length === 0) return answer;
+    const found = await this.read((store) => store.meta(vendor, misses), this.deps.config.readTimeoutMs);
+    if (!found) return answer;
+    for (const id of misses) {
+      const meta = found.get(id) ?? null;
+      answer.set(id, meta);
+      this.metaCache.set(metaKey(vendor, id), { firstSeenAt: meta?.firstSeenAt ?? null }, meta ? {} : { ttl: UNKNOWN_META_TTL_MS });
+    }
+    return answer;
+  }
+
+  /**
+   * The archived figures of each id, including snapshots still queued (a request reads its own
+   * writes, even while the store is down). Ids without any archived figure are missing.
+   */
+  async latest(vendor: Vendor, ids: readonly string[]): Promise<Map<string, ArchivedView>> {
+    const stored = (await this.read((store) => store.latest(vendor, ids), this.neededReadTimeoutMs)) ?? new Map();
+    const answer = new Map<string, ArchivedView>();
+    for (const id of ids) {
+      const view: ArchivedView = { asOf: 0, figures: {} };
+      const fields = stored.get(id);
+      const pending = this.recorder.pending(vendor, id);
+      for (const field of ARCHIVED_FIELDS) {
+        const candidates: Array<{ value: unknown; fetchedAt: number }> = [];
+        const kept = fields?.get(field);
+        if (kept) candidates.push(kept);
+        const queued = pending?.fetchedAt[field];
+        if (pending && queued !== undefined && field in pending.figures) candidates.push({ value: pending.figures[field], fetchedAt: queued });
+        for (const candidate of candidates.sort(preferFigure)) {
+          if (adopt(view, field, candidate)) break;
+        }
+      }
+      if (Object.keys(view.figures).length > 0) answer.set(id, view);
+    }
+    return answer;
+  }
+
+  /** Snapshots of each id within the bounds (oldest first); throws ARCHIVE_UNAVAILABLE when the store cannot answer. */
+  async history(vendor: Vendor, ids: readonly string[], since: number | null, until: number | null): Promise<Map<string, SnapshotRecord[]>> {
+    try {
+      return await this.use('read', (store) => store.history(vendor, ids, since, until, HISTORY_LIMIT), this.neededReadTimeoutMs);
+    } catch {
+      throw archiveUnavailable();
+    }
+  }
+
+  /** The vendor answered these figures (default view). */
+  record(vendor: Vendor, id: string, figures: PartialFigures, at: number): void {
+    this.noteSeen(vendor, id, at);
+    this.recorder.observe(vendor, id, figures, at);
+  }
+
+  /** The vendor knows the campaign. */
+  saw(vendor: Vendor, id: string, at: number): void {
+    this.noteSeen(vendor, id, at);
+    this.recorder.seen(vendor, id, at);
+  }
+
+  /** The vendor answered that it no longer knows a campaign the archive has. */
+  forgot(vendor: Vendor, id: string, at: number): void {
+    this.recorder.gone(vendor, id, at);
+  }
+
+  count(vendor: Vendor, reason: 'forgotten' | 'expired'): void {
+    this.deps.metrics.archiveAnswers.inc({ vendor, reason });
+  }
+
+  /** Updates a cached first sighting; an id never read stays uncached (the store may know it from earlier). */
+  private noteSeen(vendor: Vendor, id: string, at: number): void {
+    const key = metaKey(vendor, id);
+    const cached = this.metaCache.get(key);
+    if (cached === undefined) return;
+    this.metaCache.set(key, { firstSeenAt: cached.firstSeenAt === null ? at : Math.min(cached.firstSeenAt, at) });
+  }
+}
+
+/** Takes a stored or queued value into the view if it is a valid value of the field. */
+function adopt<F extends ArchivedField>(view: ArchivedView, field: F, candidate: { value: unknown; fetchedAt: number }): boolean {
+  const read = readFigure(field, candidate.value);
+  if (!read) return false;
+  setFigure(view.figures, field, read.value);
+  view.asOf = Math.max(view.asOf, candidate.fetchedAt);
+  return true;
+}
+
+const metaKey = (vendor: Vendor, id: string): string => `${vendor}\u0000${id}`;
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

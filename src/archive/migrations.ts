@@ -1,0 +1,48 @@
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+/**
+ * The archive's schema, one set of migrations for PGlite and PostgreSQL, run at start-up by
+ * kysely's Migrator (which takes an advisory lock, so replicas starting together migrate once).
+ * Migrations are code, not files: they ship inside the build and name the schema they run in.
+ * Never edit a released migration; add the next one.
+ */
+export function archiveMigrations(schema: string): MigrationProvider {
+  const migrations: Record<string, Migration> = {
+    '0001_campaign_archive': {
+      async up(db: Kysely<unknown>) {
+        const ddl = db.schema.withSchema(schema);
+        // One row per campaign the service has seen: what the refresher schedules and what tells
+        // how old a campaign at least is (vendors do not say when it was sent).
+        await ddl
+          .createTable('campaigns')
+          .addColumn('vendor', 'text', (column) => column.notNull())
+          .addColumn('id', 'text', (column) => column.notNull())
+          .addColumn('first_seen_at', 'timestamptz', (column) => column.notNull())
+          .addColumn('gone_at', 'timestamptz')
+          .addColumn('next_refresh_at', 'timestamptz')
+          .addPrimaryKeyConstraint('campaigns_pkey', ['vendor', 'id'])
+          .execute();
+        await ddl
+          .createIndex('campaigns_due')
+          .on('campaigns')
+          .columns(['vendor', 'next_refresh_at'])
+          .where(sql.ref('next_refresh_at'), 'is not', null)
+          .execute();
+        // Dated figures. The key makes a write idempotent: the same figures within one bucket
+        // (ARCHIVE_SNAPSHOT_MINUTES) are one row, whoever writes them and however often.
+        await ddl
+          .createTable('snapshots')
+          .addColumn('vendor', 'text', (column) => column.notNull())
+          .addColumn('id', 'text', (column) => column.notNull())
+          .addColumn('fetched_at', 'timestamptz', (column) => column.notNull())
+          .addColumn('bucket_start', 'timestamptz', (column) => column.notNull())
+          .addColumn('content_hash', 'text', (column) => column.notNull())
+          .addColumn('figures', 'jsonb', (column) => column.notNull())
+          .addPrimaryKeyConstraint('snapshots_pkey', ['vendor', 'id', 'content_hash', 'bucket_start'])
+          .execute();
+        await ddl.createIndex('snapshots_by_time').on('snapshots').columns(['vendor', 'id', 'fetched_at']).execute();
+      },
+    },
+  };
+  return { getMigrations: async () => migrations };
+}

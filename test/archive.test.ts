@@ -1,0 +1,502 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { pino } from 'pino';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Archive } from '../src/archive/index.js';
+import { openPostgresStore } from '../src/archive/store.js';
+import { startApp as startService } from '../src/app.js';
+import { readConfig, type Env } from '../src/config.js';
+import { startJPushSimulator, type JPushSimulator } from '../src/datasources/jpush/index.js';
+import { startTencentSimulator, type TencentSimulator } from '../src/datasources/tencent/simulator.js';
+import type { CampaignSource } from '../src/datasources/vendor.js';
+import type { Funnel, LossReason, Vendor } from '../src/domain.js';
+import { createLogger } from '../src/logger.js';
+import { Metrics } from '../src/metrics.js';
+import { startTestApp, type TestApp } from './helpers.js';
+
+/** The machine's PostgreSQL (trust auth); each run works in a schema of its own, dropped afterwards. */
+const POSTGRES_URL = process.env.ARCHIVE_TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
+const DAY = 24 * 60 * 60 * 1000;
+
+interface Backend {
+  name: 'pglite' | 'postgres';
+  /** The environment pointing an app at the suite's store (tests use distinct ids, so they may share it). */
+  store(): Env;
+  /** A store of its own (the refresher would re-fetch every campaign in a shared one). */
+  fresh(): Env;
+  cleanup(): Promise<void>;
+}
+
+/** One temporary DATA_DIR for the suite: creating a PGlite cluster takes seconds, reopening it one. */
+function pgliteBackend(): Backend {
+  const dirs: string[] = [];
+  const fresh = (): Env => {
+    dirs.push(mkdtempSync(join(tmpdir(), 'pushgraph-archive-')));
+    return { DATA_DIR: dirs.at(-1) };
+  };
+  return {
+    name: 'pglite',
+    store: () => (dirs[0] ? { DATA_DIR: dirs[0] } : fresh()),
+    fresh,
+    cleanup: async () => {
+      for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function postgresBackend(): Backend {
+  const schemas: string[] = [];
+  const fresh = (): Env => {
+    const schema = `archive_test_${randomBytes(6).toString('hex')}`;
+    schemas.push(schema);
+    return { DATABASE_URL: POSTGRES_URL, ARCHIVE_SCHEMA: schema };
+  };
+  return {
+    name: 'postgres',
+    // A schema is cheap: every test gets its own.
+    store: fresh,
+    fresh,
+    cleanup: async () => {
+      const client = new pg.Client(POSTGRES_URL);
+      await client.connect();
+      for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await client.end();
+    },
+  };
+}
+
+const FIGURES = `
+  vendor id availability asOf
+  funnel { target sent received displayed clicked dismissed }
+  channels { channel platform messageType eventType target sent received displayed clicked }
+  lossReasons { stage errorCode count description channel eventType }
+  sms { sent receiveSuccess receiveFailed skipped failed }
+`;
+const BOTH = `query ($j: ID!, $t: ID!) {
+  j: campaign(vendor: JPUSH, id: $j) { ${FIGURES} history { fetchedAt funnel { target sent received } } }
+  t: campaign(vendor: TENCENT, id: $t) { ${FIGURES} history { fetchedAt funnel { target sent received } } }
+}`;
+
+interface CampaignAnswer {
+  vendor: Vendor;
+  id: string;
+  availability: string;
+  asOf: string | null;
+  funnel: Funnel | null;
+  channels: unknown[] | null;
+  lossReasons: LossReason[] | null;
+  sms: unknown;
+  history: Array<{ fetchedAt: string; funnel: Partial<Funnel> | null }> | null;
+}
+
+/** The figures of an answer: what must survive the vendor forgetting. */
+const figuresOf = ({ funnel, channels, lossReasons, sms }: CampaignAnswer) => ({ funnel, channels, lossReasons, sms });
+
+async function metricsText(app: TestApp): Promise<string> {
+  return (await fetch(`${app.url}/metrics`)).text();
+}
+
+describe.each([pgliteBackend(), postgresBackend()])('campaign archive on $name', (backend) => {
+  let jpush: JPushSimulator;
+  let tencent: TencentSimulator;
+  const apps: TestApp[] = [];
+
+  /** An app whose JPush and Tencent are the strict simulators, with no answer cache (each ask reaches the vendor). */
+  async function startApp(store: Env): Promise<TestApp> {
+    const app = await startTestApp({
+      JPUSH_APP_KEY: jpush.appKey,
+      JPUSH_MASTER_SECRET: jpush.masterSecret,
+      JPUSH_REPORT_URL: jpush.baseUrl,
+      TENCENT_SDK_APP_ID: tencent.credentials.sdkAppId,
+      TENCENT_SECRET_KEY: tencent.credentials.secretKey,
+      TENCENT_ADMIN_ID: tencent.credentials.adminId,
+      TENCENT_API_URL: tencent.url,
+      CACHE_TTL_SECONDS: '0',
+      ARCHIVE_REFRESH: 'off',
+      ...store,
+    });
+    apps.push(app);
+    await app.archive.ready();
+    return app;
+  }
+
+  beforeEach(async () => {
+    jpush = await startJPushSimulator();
+    tencent = await startTencentSimulator();
+  });
+  afterEach(async () => {
+    await Promise.all(apps.splice(0).map((app) => app.close()));
+    await jpush.close();
+    await tencent.close();
+  });
+  afterAll(() => backend.cleanup());
+
+  const messagesDetail = (): number => jpush.requestsTo('messages/detail').length;
+  const statistics = (): number => tencent.callsTo('all_member_push_statistics').length;
+  const loss = (): number => tencent.callsTo('all_member_push_loss').length;
+
+  it('answers a JPush and a Tencent campaign from the archive once the vendors forget them', async () => {
+    const app = await startApp(backend.store());
+    const ids = { j: '1613113584', t: 'task-archive-1' };
+    const asked = Date.now();
+    const first = await app.gql<{ j: CampaignAnswer; t: CampaignAnswer }>(BOTH, ids);
+    const answered = Date.now();
+    expect(first.errors).toBeUndefined();
+    const live = first.data!;
+    expect([live.j.availability, live.j.asOf, live.t.availability, live.t.asOf]).toEqual(['READY', null, 'READY', null]);
+    expect(live.j.funnel?.target).toEqual(expect.any(Number));
+    expect(live.t.funnel?.target).toBe(tencent.task(ids.t).statistics.TotalCount);
+    expect(live.t.lossReasons!.length).toBeGreaterThan(0);
+    expect([messagesDetail(), statistics(), loss()]).toEqual([1, 1, 1]);
+
+    // Written in the background; flushed here so the second answer provably comes from the store.
+    await app.archive.recorder.flush();
+    expect(app.archive.recorder.size).toBe(0);
+    jpush.dropId(ids.j);
+    tencent.drop(ids.t);
+    // Tencent judges its 1 call/s by arrival: a second apart, whatever the load on this machine.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+
+    const second = await app.gql<{ j: CampaignAnswer; t: CampaignAnswer }>(BOTH, ids);
+    expect(second.errors).toBeUndefined();
+    const archived = second.data!;
+    for (const name of ['j', 't'] as const) {
+      expect(archived[name].availability).toBe('ARCHIVED');
+      expect(figuresOf(archived[name])).toEqual(figuresOf(live[name]));
+      // As of the first answer: fetched while it was being asked.
+      expect(Date.parse(archived[name].asOf!)).toBeGreaterThanOrEqual(asked);
+      expect(Date.parse(archived[name].asOf!)).toBeLessThanOrEqual(answered);
+      expect(archived[name].history).toEqual([{ fetchedAt: archived[name].asOf, funnel: expect.objectContaining({ target: live[name].funnel?.target }) }]);
+    }
+    // Each vendor was asked once more (and said it no longer knows the id); loss reasons came from the archive.
+    expect([messagesDetail(), statistics(), loss()]).toEqual([2, 2, 1]);
+    const basic = `Basic ${Buffer.from(`${jpush.appKey}:${jpush.masterSecret}`).toString('base64')}`;
+    expect(jpush.requestsTo('messages/detail').map((request) => request.headers.authorization)).toEqual([basic, basic]);
+    expect(tencent.callsTo('all_member_push_statistics').map((request) => request.query.get('identifier'))).toEqual([
+      tencent.credentials.adminId,
+      tencent.credentials.adminId,
+    ]);
+    expect(tencent.answers.map((answer) => answer.errorCode)).toEqual([0, 0, 0]);
+    const metrics = await metricsText(app);
+    expect(metrics).toContain('pushgraph_archive_answers_total{vendor="JPUSH",reason="forgotten"} 1');
+    expect(metrics).toContain('pushgraph_archive_answers_total{vendor="TENCENT",reason="forgotten"} 1');
+    expect(metrics).toContain(`pushgraph_archive_store_up{store="${backend.name}"} 1`);
+  });
+
+  it('serves what one app archived to another app over the same store', async () => {
+    const store = backend.store();
+    const ids = { j: '1229760629', t: 'task-archive-2' };
+    const first = await startApp(store);
+    const live = (await first.gql<{ j: CampaignAnswer; t: CampaignAnswer }>(BOTH, ids)).data!;
+    // PGlite is one process per directory: the second app opens it after the first closed (a restart).
+    // PostgreSQL is shared: two replicas run side by side, and nobody flushes the first by hand.
+    if (backend.name === 'pglite') await first.close();
+    const second = await startApp(store);
+    jpush.dropId(ids.j);
+    tencent.drop(ids.t);
+    const one = `query ($vendor: Vendor!, $id: ID!) { campaign(vendor: $vendor, id: $id) { ${FIGURES} history { fetchedAt } } }`;
+    const j = (await second.gql<{ campaign: CampaignAnswer }>(one, { vendor: 'JPUSH', id: ids.j })).data!.campaign;
+    // Without REDIS_URL apps do not share Tencent's 1 call/s slot, so the second one waits its turn here.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const t = (await second.gql<{ campaign: CampaignAnswer }>(one, { vendor: 'TENCENT', id: ids.t })).data!.campaign;
+    for (const [archived, earlier] of [
+      [j, live.j],
+      [t, live.t],
+    ] as const) {
+      expect(archived.availability).toBe('ARCHIVED');
+      expect(figuresOf(archived)).toEqual(figuresOf(earlier));
+      expect(archived.asOf).not.toBeNull();
+      expect(archived.history).toHaveLength(1);
+    }
+    expect([messagesDetail(), statistics(), loss()]).toEqual([2, 2, 1]);
+    expect(tencent.violations()).toBe(0);
+  });
+
+  it('answers a campaign known to be past its retention from the archive without asking the vendor', async () => {
+    const app = await startApp(backend.store());
+    const now = Date.now();
+    const jFunnel: Funnel = { target: 900, sent: 800, received: 700, displayed: 600, clicked: 50, dismissed: null };
+    const tFunnel: Funnel = { target: 90, sent: 80, received: 70, displayed: null, clicked: 5, dismissed: null };
+    // First seen 29 and 31 days ago: JPush keeps 28 days, Tencent 30.
+    app.archive.record('JPUSH', '4242', { funnel: jFunnel, channels: [], lossReasons: [], sms: null }, now - 29 * DAY);
+    app.archive.record('TENCENT', 'task-old', { funnel: tFunnel }, now - 31 * DAY);
+    await app.archive.recorder.flush();
+    const answer = await app.gql<{ j: CampaignAnswer; t: CampaignAnswer }>(BOTH, { j: '4242', t: 'task-old' });
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data!.j).toMatchObject({ availability: 'ARCHIVED', asOf: new Date(now - 29 * DAY).toISOString(), funnel: jFunnel, lossReasons: [] });
+    expect(answer.data!.t).toMatchObject({ availability: 'ARCHIVED', asOf: new Date(now - 31 * DAY).toISOString(), funnel: tFunnel, channels: null });
+    expect([messagesDetail(), statistics(), loss()]).toEqual([0, 0, 0]);
+    expect(await metricsText(app)).toContain('pushgraph_archive_answers_total{vendor="JPUSH",reason="expired"} 1');
+  });
+
+  it('answers Tencent loss reasons past their 7 days from the archive while statistics stay live', async () => {
+    const app = await startApp(backend.store());
+    const kept: LossReason[] = [{ stage: 'POST_SEND_DELIVERED', errorCode: '410', count: 35, description: 'Unregistered', channel: null, eventType: null }];
+    app.archive.record('TENCENT', 'task-week', { lossReasons: kept }, Date.now() - 8 * DAY);
+    await app.archive.recorder.flush();
+    // A later, emptier answer (the default window no longer reaching the task) does not replace it.
+    app.archive.record('TENCENT', 'task-week', { lossReasons: [] }, Date.now() - 1 * DAY);
+    await app.archive.recorder.flush();
+    const answer = await app.gql<{ campaign: CampaignAnswer }>(`{ campaign(vendor: TENCENT, id: "task-week") { ${FIGURES} } }`);
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data!.campaign).toMatchObject({ availability: 'READY', asOf: null, lossReasons: kept });
+    expect(answer.data!.campaign.funnel?.target).toBe(tencent.task('task-week').statistics.TotalCount);
+    expect([statistics(), loss()]).toEqual([1, 0]);
+  });
+
+  it('archives the default view only: a windowed answer is not archived, and a custom window always asks the vendor', async () => {
+    const app = await startApp(backend.store());
+    const since = new Date(Date.now() - 2 * DAY).toISOString();
+    const windowed = `query ($id: ID!, $since: String) { campaign(vendor: TENCENT, id: $id) { funnel(since: $since) { target } } }`;
+    expect((await app.gql(windowed, { id: 'task-w', since })).data).toEqual({ campaign: { funnel: expect.any(Object) } });
+    await app.archive.recorder.flush();
+    tencent.drop('task-w');
+    // Known to the archive, but with no figures of its default view: the vendor's null stands.
+    expect((await app.gql(windowed, { id: 'task-w', since: null })).data).toEqual({ campaign: null });
+    // Does the task exist (default window), its windowed funnel, then the second ask's existence check.
+    expect(statistics()).toBe(3);
+  });
+
+  it('answers history oldest first within since/until, and refuses an unreadable bound on that field only', async () => {
+    const app = await startApp(backend.store());
+    const at = (hours: number): number => Date.UTC(2025, 2, 1, hours);
+    const funnel = (target: number): Funnel => ({ target, sent: target, received: null, displayed: null, clicked: null, dismissed: null });
+    for (const [hours, target] of [
+      [0, 10],
+      [3, 20],
+      [6, 30],
+    ] as const) {
+      app.archive.record('JPUSH', '777', { funnel: funnel(target) }, at(hours));
+      await app.archive.recorder.flush();
+    }
+    const query = `query ($since: String, $until: String) {
+      campaign(vendor: JPUSH, id: "777") { id history(since: $since, until: $until) { fetchedAt funnel { target } channels { channel } } }
+    }`;
+    const all = await app.gql(query, {});
+    expect(all.data!.campaign.history).toEqual([
+      { fetchedAt: '2025-03-01T00:00:00.000Z', funnel: { target: 10 }, channels: null },
+      { fetchedAt: '2025-03-01T03:00:00.000Z', funnel: { target: 20 }, channels: null },
+      { fetchedAt: '2025-03-01T06:00:00.000Z', funnel: { target: 30 }, channels: null },
+    ]);
+    const bounded = await app.gql(query, { since: '2025-03-01T01:00:00Z', until: '2025-03-01T03:00:00+00:00' });
+    expect(bounded.data!.campaign.history).toEqual([{ fetchedAt: '2025-03-01T03:00:00.000Z', funnel: { target: 20 }, channels: null }]);
+    const bad = await app.gql(query, { since: 'last tuesday' });
+    expect(bad.data).toEqual({ campaign: { id: '777', history: null } });
+    expect(bad.errors?.map((error) => [error.path, error.extensions?.code])).toEqual([[['campaign', 'history'], 'BAD_USER_INPUT']]);
+  });
+
+  it('writes a snapshot once however often and by however many replicas the same figures are recorded', async () => {
+    const app = await startApp(backend.store());
+    const at = Date.UTC(2025, 2, 1, 8, 10);
+    const funnel: Funnel = { target: 1, sent: 1, received: 1, displayed: 1, clicked: 1, dismissed: null };
+    for (let i = 0; i < 3; i++) {
+      // Each replica's write queue writes the answer; the store keeps one row, as of the latest.
+      const replica = new Archive({ config: app.config.archive, vendors: app.vendors, logger: createLogger({ level: 'silent' }), metrics: new Metrics() });
+      await replica.ready();
+      replica.record('JPUSH', '888', { funnel }, at + i);
+      await replica.recorder.flush();
+      await replica.close();
+    }
+    const answer = await app.gql(`{ campaign(vendor: JPUSH, id: "888") { history { fetchedAt funnel { target } } } }`);
+    expect(answer.data!.campaign.history).toEqual([{ fetchedAt: new Date(at + 2).toISOString(), funnel: { target: 1 } }]);
+  });
+
+  it('refreshes a campaign on schedule through the vendor and stops once the vendor forgets it', async () => {
+    const store = backend.fresh();
+    const calls: string[] = [];
+    const known = new Set(['task-r']);
+    const source: CampaignSource = {
+      validateId: () => undefined,
+      campaign: async (id) => (calls.push(`campaign:${id}`), known.has(id) ? { vendor: 'TENCENT', id } : null),
+      availability: async () => 'READY',
+      funnel: async (id) => (calls.push(`funnel:${id}`), { target: 5, sent: 4, received: 3, displayed: null, clicked: 1, dismissed: null }),
+      channels: async () => [],
+      lossReasons: async () => [],
+      sms: async () => null,
+    };
+    const vendors = { JPUSH: { createSource: () => source }, TENCENT: { createSource: () => source }, ALIYUN: { createSource: () => source } };
+    let now = Date.UTC(2025, 2, 1, 8);
+    const archive = new Archive({
+      config: { ...readConfig({ ...store, DATA_DIR: store.DATA_DIR ?? 'memory://' }).archive, refresh: true },
+      vendors,
+      logger: createLogger({ level: 'silent' }),
+      metrics: new Metrics(),
+      now: () => now,
+      refreshTickMs: 10,
+    });
+    try {
+      await archive.ready();
+      archive.saw('TENCENT', 'task-r', now);
+      await archive.recorder.flush();
+      // Not due before an hour has passed.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(calls).toEqual([]);
+      now += 60 * 60 * 1000;
+      const history = async () => {
+        await archive.recorder.flush();
+        return archive.session().history('TENCENT', 'task-r', {});
+      };
+      await expect.poll(history, { timeout: 10_000 }).toEqual([
+        { fetchedAt: new Date(now).toISOString(), funnel: { target: 5, sent: 4, received: 3, displayed: null, clicked: 1, dismissed: null }, channels: [], lossReasons: [], sms: null },
+      ]);
+      expect(calls.filter((call) => call === 'campaign:task-r')).toHaveLength(1);
+      // The vendor forgets it: the next refresh marks it gone, and no refresh follows.
+      known.clear();
+      now += 60 * 60 * 1000;
+      await expect.poll(() => calls.filter((call) => call === 'campaign:task-r').length, { timeout: 10_000 }).toBe(2);
+      now += 2 * 60 * 60 * 1000;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(calls.filter((call) => call === 'campaign:task-r')).toHaveLength(2);
+    } finally {
+      await archive.close();
+    }
+  });
+});
+
+describe('campaign archive on PostgreSQL with replicas', () => {
+  const backend = postgresBackend();
+  afterAll(() => backend.cleanup());
+
+  it('lets one replica at a time run the refresher (advisory lock), and another take over when it stops', async () => {
+    const { schema } = readConfig(backend.fresh()).archive;
+    const open = () => openPostgresStore({ url: POSTGRES_URL, schema, logger: createLogger({ level: 'silent' }), statementTimeoutMs: 5_000 });
+    const first = await open();
+    const second = await open();
+    expect(await first.lead()).toBe(true);
+    expect(await second.lead()).toBe(false);
+    expect(await first.lead()).toBe(true);
+    await first.close();
+    expect(await second.lead()).toBe(true);
+    await second.close();
+  });
+});
+
+describe('campaign archive when its store is down', () => {
+  let jpush: JPushSimulator;
+  const lockedDirs: string[] = [];
+  beforeAll(async () => {
+    jpush = await startJPushSimulator();
+  });
+  afterAll(async () => {
+    await jpush.close();
+    for (const dir of lockedDirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A DATA_DIR whose lock is held by a live process other than this one (this test's parent). */
+  function lockedDataDir(): string {
+    const dir = mkdtempSync(join(tmpdir(), 'pushgraph-archive-locked-'));
+    lockedDirs.push(dir);
+    // The lock file names the pid holding the directory (src/archive/store.ts).
+    writeFileSync(join(dir, 'archive.lock'), String(process.ppid));
+    return dir;
+  }
+
+  const query = `query ($id: ID!) { campaign(vendor: JPUSH, id: $id) { availability asOf funnel { target sent } history { fetchedAt } } }`;
+
+  it.each([
+    // Nothing listens on port 1: every connection is refused.
+    ['postgres', () => ({ DATABASE_URL: 'postgres://archive:secret-password@127.0.0.1:1/nowhere' })],
+    // Another live process holds the directory, so PGlite must not open it.
+    ['pglite', () => ({ DATA_DIR: lockedDataDir() })],
+  ] as const)('still answers live with %s down, counts it, and fails only the history field', async (store, env) => {
+    const logs: string[] = [];
+    const app = await startService({
+      env: { JPUSH_APP_KEY: jpush.appKey, JPUSH_MASTER_SECRET: jpush.masterSecret, JPUSH_REPORT_URL: jpush.baseUrl, ARCHIVE_READ_TIMEOUT_MS: '200', ...env() },
+      port: 0,
+      logger: pino({ level: 'info' }, { write: (line: string) => void logs.push(line) }),
+    });
+    const metrics = async (): Promise<string> => (await fetch(`${app.url}/metrics`)).text();
+    try {
+      await expect.poll(metrics, { timeout: 10_000 }).toMatch(/pushgraph_archive_store_errors_total\{operation="open"\} [1-9]/);
+      const response = await fetch(`${app.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query, variables: { id: '1613113584' } }),
+      });
+      const answer = (await response.json()) as { data: unknown; errors?: Array<{ path: unknown; extensions: { code: string } }> };
+      expect(answer.data).toEqual({ campaign: { availability: 'READY', asOf: null, funnel: { target: expect.any(Number), sent: expect.any(Number) }, history: null } });
+      expect(answer.errors?.map((error) => [error.path, error.extensions.code])).toEqual([[['campaign', 'history'], 'ARCHIVE_UNAVAILABLE']]);
+      expect(jpush.requestsTo('messages/detail').length).toBeGreaterThan(0);
+      expect(await metrics()).toContain(`pushgraph_archive_store_up{store="${store}"} 0`);
+      expect(logs.some((line) => line.includes('archive store unavailable, will retry'))).toBe(true);
+      // DATABASE_URL carries a password: it reaches neither logs, metrics nor answers.
+      expect([...logs, await metrics(), JSON.stringify(answer)].filter((text) => text.includes('secret-password'))).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('campaign archive of a test app (in memory by default)', () => {
+  let jpush: JPushSimulator;
+  beforeAll(async () => {
+    jpush = await startJPushSimulator();
+  });
+  afterAll(() => jpush.close());
+
+  it('keeps each app its own archive, so no test sees what another archived', async () => {
+    const env = { JPUSH_APP_KEY: jpush.appKey, JPUSH_MASTER_SECRET: jpush.masterSecret, JPUSH_REPORT_URL: jpush.baseUrl, CACHE_TTL_SECONDS: '0' };
+    const [first, second] = [await startTestApp(env), await startTestApp(env)];
+    try {
+      await Promise.all([first.archive.ready(), second.archive.ready()]);
+      expect([first.config.archive.dataDir, first.archive.health()]).toEqual(['memory://', { store: 'pglite', status: 'ok' }]);
+      const query = `{ campaign(vendor: JPUSH, id: "31337") { availability funnel { target } } }`;
+      const live = (await first.gql(query)).data!.campaign;
+      expect(live.availability).toBe('READY');
+      await first.archive.recorder.flush();
+      jpush.dropId('31337');
+      expect((await first.gql(query)).data).toEqual({ campaign: { availability: 'ARCHIVED', funnel: live.funnel } });
+      // A federation gateway's representation goes through the same decorated source.
+      const entities = await first.gql('query ($r: [_Any!]!) { _entities(representations: $r) { ... on Campaign { availability funnel { target } } } }', {
+        r: [{ __typename: 'Campaign', vendor: 'JPUSH', id: '31337' }],
+      });
+      expect(entities.data).toEqual({ _entities: [{ availability: 'ARCHIVED', funnel: live.funnel }] });
+      expect((await second.gql(query)).data).toEqual({ campaign: null });
+      expect(jpush.requestsTo('messages/detail')).toHaveLength(4);
+    } finally {
+      await Promise.all([first.close(), second.close()]);
+    }
+  });
+
+  it('passes a vendor’s own methods through the decorator untouched', async () => {
+    class Source implements CampaignSource {
+      readonly #calls: string[] = [];
+      validateId(): void {}
+      async campaign(id: string) {
+        return { vendor: 'TENCENT' as const, id };
+      }
+      async availability() {
+        return 'READY' as const;
+      }
+      async funnel() {
+        return null;
+      }
+      async channels() {
+        return null;
+      }
+      async lossReasons() {
+        return [];
+      }
+      async sms() {
+        return null;
+      }
+      /** A vendor-specific method using a private field: must run with the real `this`. */
+      deviceTrace(taskId: string): string[] {
+        this.#calls.push(taskId);
+        return this.#calls;
+      }
+    }
+    const source = new Source();
+    const archive = new Archive({ config: readConfig({ DATA_DIR: 'memory://', ARCHIVE_REFRESH: 'off' }).archive, vendors: { JPUSH: { createSource: () => source }, TENCENT: { createSource: () => source }, ALIYUN: { createSource: () => source } }, logger: createLogger({ level: 'silent' }), metrics: new Metrics() });
+    try {
+      const wrapped = archive.session().wrap('TENCENT', source);
+      expect(wrapped.deviceTrace('task-1')).toEqual(['task-1']);
+      expect(await wrapped.campaign('task-1')).toEqual({ vendor: 'TENCENT', id: 'task-1' });
+    } finally {
+      await archive.close();
+    }
+  });
+});
