@@ -100,7 +100,8 @@ interface Deps {
 async function route(req: IncomingMessage, res: ServerResponse, deps: Deps): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   if (req.method === 'GET' && url.pathname === '/health') {
-    return sendJson(res, 200, { status: 'ok', vendors: vendorModes(deps.vendors) });
+    // The archive is reported, never the DATABASE_URL (it may carry a password).
+    return sendJson(res, 200, { status: 'ok', vendors: vendorModes(deps.vendors), archive: deps.archive.health() });
   }
   if (req.method === 'GET' && url.pathname === '/metrics') {
     res.writeHead(200, { 'content-type': deps.metrics.registry.contentType });

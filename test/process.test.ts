@@ -15,7 +15,8 @@ interface Running {
 /** The real entry point (`src/index.ts`) in its own process, as production runs it. */
 async function startProcess(env: Record<string, string>): Promise<Running> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
-    env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'debug', ...env },
+    // A private in-memory archive: an answer archived by an earlier run must not replace a vendor call.
+    env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'debug', DATA_DIR: 'memory://', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let printed = '';

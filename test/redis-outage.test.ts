@@ -53,7 +53,7 @@ describe('Redis going away and coming back', () => {
         done();
       },
     });
-    app = await startApp({ env: { REDIS_URL: `redis://127.0.0.1:${port}/0` }, port: 0, logger: pino({ level: 'info' }, logs) });
+    app = await startApp({ env: { REDIS_URL: `redis://127.0.0.1:${port}/0`, DATA_DIR: 'memory://' }, port: 0, logger: pino({ level: 'info' }, logs) });
   });
   afterAll(async () => {
     await app?.close();
