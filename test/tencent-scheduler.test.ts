@@ -143,40 +143,37 @@ describe('BatchScheduler', () => {
 });
 
 describe('LocalSlotClock', () => {
-  it('spaces claims by the interval, from the later of now and the previous slot', async () => {
-    let now = 0;
-    const waits: number[] = [];
+  /** A clock on a hand-moved time line that records how long each claim waited. */
+  function timeline() {
+    const state = { now: 0, waits: [] as number[] };
     const clock = new LocalSlotClock(
       1_100,
-      () => now,
+      () => state.now,
       async (ms) => {
-        waits.push(ms);
+        state.waits.push(ms);
       },
     );
+    return { clock, state };
+  }
+
+  it('spaces claims by the interval, from the later of now and the previous slot', async () => {
+    const { clock, state } = timeline();
     await clock.claim();
     await clock.claim();
-    now = 500;
+    state.now = 500;
     await clock.claim();
-    now = 5_000;
+    state.now = 5_000;
     await clock.claim();
     await clock.claim();
-    expect(waits).toEqual([1_100, 1_700, 1_100]);
+    expect(state.waits).toEqual([1_100, 1_700, 1_100]);
   });
 
   it('counts the next slot from the real send when a call leaves late', async () => {
-    let now = 0;
-    const waits: number[] = [];
-    const clock = new LocalSlotClock(
-      1_100,
-      () => now,
-      async (ms) => {
-        waits.push(ms);
-      },
-    );
+    const { clock, state } = timeline();
     await clock.claim();
-    now = 300; // the call of the slot claimed at 0 only left at 300
+    state.now = 300; // the call of the slot claimed at 0 only left at 300
     clock.sent();
     await clock.claim();
-    expect(waits).toEqual([1_100]);
+    expect(state.waits).toEqual([1_100]);
   });
 });

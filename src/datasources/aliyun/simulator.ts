@@ -1,5 +1,6 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { startFakeServer, type FakeReply, type FakeServer, type RecordedRequest } from '../fake-server.js';
+import { seededRandom } from '../seeded-random.js';
 import { sleep } from '../http.js';
 import { signature, stringToSign } from './signature.js';
 import type { AliyunCredentials, AliyunPushStat } from './types.js';
@@ -297,13 +298,3 @@ export function simulatedStat(messageId: string): AliyunStatCounts | null {
   };
 }
 
-/** mulberry32 seeded from SHA-256 of the id: the same id gives the same figures on every machine. */
-function seededRandom(id: string): () => number {
-  let state = createHash('sha256').update(id).digest().readUInt32LE(0);
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}

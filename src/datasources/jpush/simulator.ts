@@ -1,6 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { startFakeServer, type FakeReply, type FakeServer, type RecordedRequest } from '../fake-server.js';
+import { seededRandom } from '../seeded-random.js';
 import {
   JPushErrorCode,
   quoteMsgIds,
@@ -99,18 +100,6 @@ export interface JPushSimulator {
 /** JPush free plan: 2400 calls per minute (CONTRACT.md). */
 const FREE_PLAN_QUOTA = 2400;
 
-/** A random source seeded by a hash of `seed`: the same id always gets the same figures. */
-function seeded(seed: string): () => number {
-  let state = createHash('sha256').update(seed).digest().readUInt32LE(0);
-  // mulberry32
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 type Stat = Required<{ [K in keyof JPushStat]: number }>;
 type SubKey = `sub_${string}`;
 
@@ -154,7 +143,7 @@ function channelStat(random: () => number, audience: number, clicks: boolean): S
 
 /** Notification always; custom message, in-app reminder and Live Activity some of the time. */
 function generateMessage(id: string): SimMessage {
-  const random = seeded(`jpush:${id}`);
+  const random = seededRandom(`jpush:${id}`);
   const audience = 1_000 + Math.floor(random() * 200_000);
   const types: SimMessage['types'] = [];
   const presence: Record<JPushMessageTypeKey, number> = { notification: 1, message: 0.6, inapp: 0.3, live_activity: 0.15 };
@@ -236,7 +225,7 @@ function toReceivedDetail(id: string, message: SimMessage): JPushReceivedDetail 
 
 /** Status 0 mostly; every one of JPush's five answers appears. */
 function generatedStatus(msgId: string, date: string, registrationId: string): JPushDeliveryStatusCode {
-  const roll = seeded(`jpush:${msgId}|${date}|${registrationId}`)();
+  const roll = seededRandom(`jpush:${msgId}|${date}|${registrationId}`)();
   if (roll < 0.7) return 0;
   if (roll < 0.85) return 1;
   if (roll < 0.9) return 2;
@@ -269,7 +258,7 @@ function generateUsersItems(timeUnit: JPushTimeUnit, start: string, duration: nu
   return times.map((time) => {
     const item: JPushUsersItem = { time };
     for (const platform of ['android', 'ios', 'hmos']) {
-      const random = seeded(`jpush:users:${timeUnit}:${time}:${platform}`);
+      const random = seededRandom(`jpush:users:${timeUnit}:${time}:${platform}`);
       const online = 500 + Math.floor(random() * 50_000);
       const active = Math.floor(online * (0.3 + random() * 0.5));
       item[platform] = { new: Math.floor(active * (0.01 + random() * 0.09)), online, active };

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { z } from 'zod';
 import { startFakeServer, type FakeReply, type FakeServer, type RecordedRequest } from '../fake-server.js';
+import { seededRandom, type Random } from '../seeded-random.js';
 import type {
   TencentApi,
   TencentCredentials,
@@ -224,20 +225,6 @@ export async function startTencentSimulator(options: TencentSimulatorOptions = {
 // ---------------------------------------------------------------------------------------------
 // Deterministic demo data: every number comes from a PRNG seeded with a hash of the TaskID.
 
-type Random = () => number;
-
-/** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
-function seeded(text: string): Random {
-  let state = createHash('sha256').update(text).digest().readUInt32BE(0);
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 const between = (random: Random, min: number, max: number): number => min + Math.floor(random() * (max - min + 1));
 const share = (random: Random, total: number, low: number, high: number): number => Math.round(total * (low + random() * (high - low)));
 
@@ -286,7 +273,7 @@ function overall(rows: TencentPlatformLossItem[]): TencentLossItem[] {
 
 /** Consistent figures: target ≥ sent ≥ delivered ≥ clicked per channel; the task's totals are the channels' sums. */
 function generateTask(taskId: string, now: number): TencentSimTask {
-  const random = seeded(`task:${taskId}`);
+  const random = seededRandom(`task:${taskId}`);
   // Within the last 6 days, so statistics, loss and trace all still have it.
   const pushedAt = now - between(random, 3_600, 6 * DAY);
   const offlinePlatforms = [1, 2, 3, ...[0, 4, 5, 6, 7, 8].filter(() => random() < 0.5)].sort((a, b) => a - b);
@@ -368,7 +355,7 @@ const DEVICES: Record<number, readonly [string, string, string]> = {
 
 /** One or two device records: an offline push through one of the task's channels, sometimes an online one too. */
 function generateTrace(taskId: string, userId: string, data: TencentSimTask): TencentInstanceTrace[] {
-  const random = seeded(`trace:${taskId}\n${userId}`);
+  const random = seededRandom(`trace:${taskId}\n${userId}`);
   const offlinePlatforms = data.statistics.PlatformStatistics.filter((row) => row.EventType === 1).map((row) => row.PushPlatform);
   const platform = offlinePlatforms.length > 0 ? (offlinePlatforms[Math.floor(random() * offlinePlatforms.length)] ?? 1) : 1;
   const [system, model, version] = DEVICES[platform] ?? ['Android', 'Pixel 8', '14'];
