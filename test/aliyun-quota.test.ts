@@ -57,4 +57,18 @@ describe('Alibaba quota gate', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(granted.map((g) => g.at)).toEqual(Array(8).fill(granted[0]!.at));
   });
+
+  it('counts an answered call until a window after its answer, so a late-leaving call cannot crowd the next', async () => {
+    const gate = new AliyunQuotaGate({ maxConcurrency: 10, callsPerWindow: 2, windowMs: 1_000 });
+    const start = performance.now();
+    const granted = acquireMany(gate, 3);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(granted).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(300);
+    granted[0]!.release(); // the first call is answered at 300 ms
+    await vi.advanceTimersByTimeAsync(999);
+    expect(granted).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(granted.map((g) => g.at - start)).toEqual([0, 0, 1_300]);
+  });
 });
