@@ -1,5 +1,6 @@
 import { startAliyunSimulator, type AliyunSimulator } from '../src/datasources/aliyun/simulator.js';
 import type { RecordedRequest } from '../src/datasources/fake-server.js';
+import { simulatorEnv } from '../src/datasources/simulator-env.js';
 import { startJPushSimulator, type JPushSimulator } from '../src/datasources/jpush/simulator.js';
 import { startTencentSimulator, type TencentSimulator } from '../src/datasources/tencent/simulator.js';
 import type { TencentApi } from '../src/datasources/tencent/types.js';
@@ -34,19 +35,7 @@ export async function startBenchFakes(latencyMs: number): Promise<BenchFakes> {
     jpush,
     tencent,
     aliyun,
-    env: {
-      JPUSH_APP_KEY: jpush.appKey,
-      JPUSH_MASTER_SECRET: jpush.masterSecret,
-      JPUSH_REPORT_URL: jpush.baseUrl,
-      TENCENT_SDK_APP_ID: tencent.credentials.sdkAppId,
-      TENCENT_SECRET_KEY: tencent.credentials.secretKey,
-      TENCENT_ADMIN_ID: tencent.credentials.adminId,
-      TENCENT_API_URL: tencent.url,
-      ALIYUN_ACCESS_KEY_ID: aliyun.credentials.accessKeyId,
-      ALIYUN_ACCESS_KEY_SECRET: aliyun.credentials.accessKeySecret,
-      ALIYUN_PUSH_APP_KEY: aliyun.credentials.appKey,
-      ALIYUN_PUSH_ENDPOINT: aliyun.url,
-    },
+    env: simulatorEnv({ jpush, tencent, aliyun }),
     close: async () => {
       await Promise.all([jpush.close(), tencent.close(), aliyun.close()]);
     },
@@ -86,7 +75,11 @@ export function countCalls(requests: readonly RecordedRequest[], mark: number, p
   if (requests.length < mark) throw new Error('the fake trimmed its record of requests: counts would be wrong');
   const calls = requests.slice(mark).filter((request) => request.path === path);
   const ids = calls.flatMap(idsOf);
-  return { calls: calls.length, idsSent: ids.length, distinctIds: new Set(ids).size };
+  return {
+    calls: calls.length,
+    idsSent: ids.length,
+    distinctIds: new Set(ids).size,
+  };
 }
 
 export const JPUSH_PATH = (endpoint: string): string => `/v3/${endpoint}`;

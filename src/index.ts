@@ -1,6 +1,6 @@
-import { startApp } from "./app.js";
-import { createLogger } from "./logger.js";
-import { startTracing } from "./tracing.js";
+import { startApp } from './app.js';
+import { createLogger } from './logger.js';
+import { startTracing } from './tracing.js';
 
 const logger = createLogger();
 const stopTracing = startTracing(process.env);
@@ -8,22 +8,22 @@ const stopTracing = startTracing(process.env);
 startApp({ logger })
   .then((app) => {
     const stop = (signal: string): void => {
-      logger.info({ signal }, "shutting down");
+      logger.info({ signal }, 'shutting down');
       app
         .close()
         .then(() => stopTracing?.())
         .then(
           () => process.exit(0),
           (error: unknown) => {
-            logger.error({ err: error }, "shutdown failed");
+            logger.error({ err: error }, 'shutdown failed');
             process.exit(1);
           },
         );
     };
-    process.once("SIGTERM", () => stop("SIGTERM"));
-    process.once("SIGINT", () => stop("SIGINT"));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
   })
   .catch((error: unknown) => {
-    logger.fatal({ err: error }, "pushgraph failed to start");
+    logger.fatal({ err: error }, 'pushgraph failed to start');
     process.exit(1);
   });

@@ -10,6 +10,7 @@ import { openPostgresStore } from '../src/archive/store.js';
 import { startApp as startService } from '../src/app.js';
 import { readConfig, type Env } from '../src/config.js';
 import { startJPushSimulator, type JPushSimulator } from '../src/datasources/jpush/index.js';
+import { simulatorEnv } from '../src/datasources/simulator-env.js';
 import { startTencentSimulator, type TencentSimulator } from '../src/datasources/tencent/simulator.js';
 import type { CampaignSource } from '../src/datasources/vendor.js';
 import type { Funnel, LossReason, Vendor } from '../src/domain.js';
@@ -93,7 +94,12 @@ interface CampaignAnswer {
 }
 
 /** The figures of an answer: what must survive the vendor forgetting. */
-const figuresOf = ({ funnel, channels, lossReasons, sms }: CampaignAnswer) => ({ funnel, channels, lossReasons, sms });
+const figuresOf = ({ funnel, channels, lossReasons, sms }: CampaignAnswer) => ({
+  funnel,
+  channels,
+  lossReasons,
+  sms,
+});
 
 async function metricsText(app: TestApp): Promise<string> {
   return (await fetch(`${app.url}/metrics`)).text();
@@ -107,13 +113,7 @@ describe.each([pgliteBackend(), postgresBackend()])('campaign archive on $name',
   /** An app whose JPush and Tencent are the strict simulators, with no answer cache (each ask reaches the vendor). */
   async function startApp(store: Env): Promise<TestApp> {
     const app = await startTestApp({
-      JPUSH_APP_KEY: jpush.appKey,
-      JPUSH_MASTER_SECRET: jpush.masterSecret,
-      JPUSH_REPORT_URL: jpush.baseUrl,
-      TENCENT_SDK_APP_ID: tencent.credentials.sdkAppId,
-      TENCENT_SECRET_KEY: tencent.credentials.secretKey,
-      TENCENT_ADMIN_ID: tencent.credentials.adminId,
-      TENCENT_API_URL: tencent.url,
+      ...simulatorEnv({ jpush, tencent }),
       CACHE_TTL_SECONDS: '0',
       ARCHIVE_REFRESH: 'off',
       ...store,
@@ -169,7 +169,14 @@ describe.each([pgliteBackend(), postgresBackend()])('campaign archive on $name',
       // As of the first answer: fetched while it was being asked.
       expect(Date.parse(archived[name].asOf!)).toBeGreaterThanOrEqual(asked);
       expect(Date.parse(archived[name].asOf!)).toBeLessThanOrEqual(answered);
-      expect(archived[name].history).toEqual([{ fetchedAt: archived[name].asOf, funnel: expect.objectContaining({ target: live[name].funnel?.target }) }]);
+      expect(archived[name].history).toEqual([
+        {
+          fetchedAt: archived[name].asOf,
+          funnel: expect.objectContaining({
+            target: live[name].funnel?.target,
+          }),
+        },
+      ]);
     }
     // Each vendor was asked once more (and said it no longer knows the id); loss reasons came from the archive.
     expect([messagesDetail(), statistics(), loss()]).toEqual([2, 2, 1]);
@@ -198,10 +205,20 @@ describe.each([pgliteBackend(), postgresBackend()])('campaign archive on $name',
     jpush.dropId(ids.j);
     tencent.drop(ids.t);
     const one = `query ($vendor: Vendor!, $id: ID!) { campaign(vendor: $vendor, id: $id) { ${FIGURES} history { fetchedAt } } }`;
-    const j = (await second.gql<{ campaign: CampaignAnswer }>(one, { vendor: 'JPUSH', id: ids.j })).data!.campaign;
+    const j = (
+      await second.gql<{ campaign: CampaignAnswer }>(one, {
+        vendor: 'JPUSH',
+        id: ids.j,
+      })
+    ).data!.campaign;
     // Without REDIS_URL apps do not share Tencent's 1 call/s slot, so the second one waits its turn here.
     await new Promise((resolve) => setTimeout(resolve, 1_100));
-    const t = (await second.gql<{ campaign: CampaignAnswer }>(one, { vendor: 'TENCENT', id: ids.t })).data!.campaign;
+    const t = (
+      await second.gql<{ campaign: CampaignAnswer }>(one, {
+        vendor: 'TENCENT',
+        id: ids.t,
+      })
+    ).data!.campaign;
     for (const [archived, earlier] of [
       [j, live.j],
       [t, live.t],
@@ -218,23 +235,56 @@ describe.each([pgliteBackend(), postgresBackend()])('campaign archive on $name',
   it('answers a campaign known to be past its retention from the archive without asking the vendor', async () => {
     const app = await startApp(backend.store());
     const now = Date.now();
-    const jFunnel: Funnel = { target: 900, sent: 800, received: 700, displayed: 600, clicked: 50, dismissed: null };
-    const tFunnel: Funnel = { target: 90, sent: 80, received: 70, displayed: null, clicked: 5, dismissed: null };
+    const jFunnel: Funnel = {
+      target: 900,
+      sent: 800,
+      received: 700,
+      displayed: 600,
+      clicked: 50,
+      dismissed: null,
+    };
+    const tFunnel: Funnel = {
+      target: 90,
+      sent: 80,
+      received: 70,
+      displayed: null,
+      clicked: 5,
+      dismissed: null,
+    };
     // First seen 29 and 31 days ago: JPush keeps 28 days, Tencent 30.
     app.archive.record('JPUSH', '4242', { funnel: jFunnel, channels: [], lossReasons: [], sms: null }, now - 29 * DAY);
     app.archive.record('TENCENT', 'task-old', { funnel: tFunnel }, now - 31 * DAY);
     await app.archive.recorder.flush();
     const answer = await app.gql<{ j: CampaignAnswer; t: CampaignAnswer }>(BOTH, { j: '4242', t: 'task-old' });
     expect(answer.errors).toBeUndefined();
-    expect(answer.data!.j).toMatchObject({ availability: 'ARCHIVED', asOf: new Date(now - 29 * DAY).toISOString(), funnel: jFunnel, lossReasons: [] });
-    expect(answer.data!.t).toMatchObject({ availability: 'ARCHIVED', asOf: new Date(now - 31 * DAY).toISOString(), funnel: tFunnel, channels: null });
+    expect(answer.data!.j).toMatchObject({
+      availability: 'ARCHIVED',
+      asOf: new Date(now - 29 * DAY).toISOString(),
+      funnel: jFunnel,
+      lossReasons: [],
+    });
+    expect(answer.data!.t).toMatchObject({
+      availability: 'ARCHIVED',
+      asOf: new Date(now - 31 * DAY).toISOString(),
+      funnel: tFunnel,
+      channels: null,
+    });
     expect([messagesDetail(), statistics(), loss()]).toEqual([0, 0, 0]);
     expect(await metricsText(app)).toContain('pushgraph_archive_answers_total{vendor="JPUSH",reason="expired"} 1');
   });
 
   it('answers Tencent loss reasons past their 7 days from the archive while statistics stay live', async () => {
     const app = await startApp(backend.store());
-    const kept: LossReason[] = [{ stage: 'POST_SEND_DELIVERED', errorCode: '410', count: 35, description: 'Unregistered', channel: null, eventType: null }];
+    const kept: LossReason[] = [
+      {
+        stage: 'POST_SEND_DELIVERED',
+        errorCode: '410',
+        count: 35,
+        description: 'Unregistered',
+        channel: null,
+        eventType: null,
+      },
+    ];
     app.archive.record('TENCENT', 'task-week', { lossReasons: kept }, Date.now() - 8 * DAY);
     await app.archive.recorder.flush();
     // A later, emptier answer (the default window no longer reaching the task) does not replace it.
@@ -242,7 +292,11 @@ describe.each([pgliteBackend(), postgresBackend()])('campaign archive on $name',
     await app.archive.recorder.flush();
     const answer = await app.gql<{ campaign: CampaignAnswer }>(`{ campaign(vendor: TENCENT, id: "task-week") { ${FIGURES} } }`);
     expect(answer.errors).toBeUndefined();
-    expect(answer.data!.campaign).toMatchObject({ availability: 'READY', asOf: null, lossReasons: kept });
+    expect(answer.data!.campaign).toMatchObject({
+      availability: 'READY',
+      asOf: null,
+      lossReasons: kept,
+    });
     expect(answer.data!.campaign.funnel?.target).toBe(tencent.task('task-week').statistics.TotalCount);
     expect([statistics(), loss()]).toEqual([1, 0]);
   });
@@ -251,7 +305,9 @@ describe.each([pgliteBackend(), postgresBackend()])('campaign archive on $name',
     const app = await startApp(backend.store());
     const since = new Date(Date.now() - 2 * DAY).toISOString();
     const windowed = `query ($id: ID!, $since: String) { campaign(vendor: TENCENT, id: $id) { funnel(since: $since) { target } } }`;
-    expect((await app.gql(windowed, { id: 'task-w', since })).data).toEqual({ campaign: { funnel: expect.any(Object) } });
+    expect((await app.gql(windowed, { id: 'task-w', since })).data).toEqual({
+      campaign: { funnel: expect.any(Object) },
+    });
     await app.archive.recorder.flush();
     tencent.drop('task-w');
     // Known to the archive, but with no figures of its default view: the vendor's null stands.
@@ -263,7 +319,14 @@ describe.each([pgliteBackend(), postgresBackend()])('campaign archive on $name',
   it('answers history oldest first within since/until, and refuses an unreadable bound on that field only', async () => {
     const app = await startApp(backend.store());
     const at = (hours: number): number => Date.UTC(2025, 2, 1, hours);
-    const funnel = (target: number): Funnel => ({ target, sent: target, received: null, displayed: null, clicked: null, dismissed: null });
+    const funnel = (target: number): Funnel => ({
+      target,
+      sent: target,
+      received: null,
+      displayed: null,
+      clicked: null,
+      dismissed: null,
+    });
     for (const [hours, target] of [
       [0, 10],
       [3, 20],
@@ -277,12 +340,33 @@ describe.each([pgliteBackend(), postgresBackend()])('campaign archive on $name',
     }`;
     const all = await app.gql(query, {});
     expect(all.data!.campaign.history).toEqual([
-      { fetchedAt: '2025-03-01T00:00:00.000Z', funnel: { target: 10 }, channels: null },
-      { fetchedAt: '2025-03-01T03:00:00.000Z', funnel: { target: 20 }, channels: null },
-      { fetchedAt: '2025-03-01T06:00:00.000Z', funnel: { target: 30 }, channels: null },
+      {
+        fetchedAt: '2025-03-01T00:00:00.000Z',
+        funnel: { target: 10 },
+        channels: null,
+      },
+      {
+        fetchedAt: '2025-03-01T03:00:00.000Z',
+        funnel: { target: 20 },
+        channels: null,
+      },
+      {
+        fetchedAt: '2025-03-01T06:00:00.000Z',
+        funnel: { target: 30 },
+        channels: null,
+      },
     ]);
-    const bounded = await app.gql(query, { since: '2025-03-01T01:00:00Z', until: '2025-03-01T03:00:00+00:00' });
-    expect(bounded.data!.campaign.history).toEqual([{ fetchedAt: '2025-03-01T03:00:00.000Z', funnel: { target: 20 }, channels: null }]);
+    const bounded = await app.gql(query, {
+      since: '2025-03-01T01:00:00Z',
+      until: '2025-03-01T03:00:00+00:00',
+    });
+    expect(bounded.data!.campaign.history).toEqual([
+      {
+        fetchedAt: '2025-03-01T03:00:00.000Z',
+        funnel: { target: 20 },
+        channels: null,
+      },
+    ]);
     const bad = await app.gql(query, { since: 'last tuesday' });
     expect(bad.data).toEqual({ campaign: { id: '777', history: null } });
     expect(bad.errors?.map((error) => [error.path, error.extensions?.code])).toEqual([[['campaign', 'history'], 'BAD_USER_INPUT']]);
@@ -291,10 +375,22 @@ describe.each([pgliteBackend(), postgresBackend()])('campaign archive on $name',
   it('writes a snapshot once however often and by however many replicas the same figures are recorded', async () => {
     const app = await startApp(backend.store());
     const at = Date.UTC(2025, 2, 1, 8, 10);
-    const funnel: Funnel = { target: 1, sent: 1, received: 1, displayed: 1, clicked: 1, dismissed: null };
+    const funnel: Funnel = {
+      target: 1,
+      sent: 1,
+      received: 1,
+      displayed: 1,
+      clicked: 1,
+      dismissed: null,
+    };
     for (let i = 0; i < 3; i++) {
       // Each replica's write queue writes the answer; the store keeps one row, as of the latest.
-      const replica = new Archive({ config: app.config.archive, vendors: app.vendors, logger: createLogger({ level: 'silent' }), metrics: new Metrics() });
+      const replica = new Archive({
+        config: app.config.archive,
+        vendors: app.vendors,
+        logger: createLogger({ level: 'silent' }),
+        metrics: new Metrics(),
+      });
       await replica.ready();
       replica.record('JPUSH', '888', { funnel }, at + i);
       await replica.recorder.flush();
@@ -312,15 +408,32 @@ describe.each([pgliteBackend(), postgresBackend()])('campaign archive on $name',
       validateId: () => undefined,
       campaign: async (id) => (calls.push(`campaign:${id}`), known.has(id) ? { vendor: 'TENCENT', id } : null),
       availability: async () => 'READY',
-      funnel: async (id) => (calls.push(`funnel:${id}`), { target: 5, sent: 4, received: 3, displayed: null, clicked: 1, dismissed: null }),
+      funnel: async (id) => (
+        calls.push(`funnel:${id}`),
+        {
+          target: 5,
+          sent: 4,
+          received: 3,
+          displayed: null,
+          clicked: 1,
+          dismissed: null,
+        }
+      ),
       channels: async () => [],
       lossReasons: async () => [],
       sms: async () => null,
     };
-    const vendors = { JPUSH: { createSource: () => source }, TENCENT: { createSource: () => source }, ALIYUN: { createSource: () => source } };
+    const vendors = {
+      JPUSH: { createSource: () => source },
+      TENCENT: { createSource: () => source },
+      ALIYUN: { createSource: () => source },
+    };
     let now = Date.UTC(2025, 2, 1, 8);
     const archive = new Archive({
-      config: { ...readConfig({ ...store, DATA_DIR: store.DATA_DIR ?? 'memory://' }).archive, refresh: true },
+      config: {
+        ...readConfig({ ...store, DATA_DIR: store.DATA_DIR ?? 'memory://' }).archive,
+        refresh: true,
+      },
       vendors,
       logger: createLogger({ level: 'silent' }),
       metrics: new Metrics(),
@@ -340,7 +453,20 @@ describe.each([pgliteBackend(), postgresBackend()])('campaign archive on $name',
         return archive.session().history('TENCENT', 'task-r', {});
       };
       await expect.poll(history, { timeout: 10_000 }).toEqual([
-        { fetchedAt: new Date(now).toISOString(), funnel: { target: 5, sent: 4, received: 3, displayed: null, clicked: 1, dismissed: null }, channels: [], lossReasons: [], sms: null },
+        {
+          fetchedAt: new Date(now).toISOString(),
+          funnel: {
+            target: 5,
+            sent: 4,
+            received: 3,
+            displayed: null,
+            clicked: 1,
+            dismissed: null,
+          },
+          channels: [],
+          lossReasons: [],
+          sms: null,
+        },
       ]);
       expect(calls.filter((call) => call === 'campaign:task-r')).toHaveLength(1);
       // The vendor forgets it: the next refresh marks it gone, and no refresh follows.
@@ -362,7 +488,13 @@ describe('campaign archive on PostgreSQL with replicas', () => {
 
   it('lets one replica at a time run the refresher (advisory lock), and another take over when it stops', async () => {
     const { schema } = readConfig(backend.fresh()).archive;
-    const open = () => openPostgresStore({ url: POSTGRES_URL, schema, logger: createLogger({ level: 'silent' }), statementTimeoutMs: 5_000 });
+    const open = () =>
+      openPostgresStore({
+        url: POSTGRES_URL,
+        schema,
+        logger: createLogger({ level: 'silent' }),
+        statementTimeoutMs: 5_000,
+      });
     const first = await open();
     const second = await open();
     expect(await first.lead()).toBe(true);
@@ -398,13 +530,24 @@ describe('campaign archive when its store is down', () => {
 
   it.each([
     // Nothing listens on port 1: every connection is refused.
-    ['postgres', () => ({ DATABASE_URL: 'postgres://archive:secret-password@127.0.0.1:1/nowhere' })],
+    [
+      'postgres',
+      () => ({
+        DATABASE_URL: 'postgres://archive:secret-password@127.0.0.1:1/nowhere',
+      }),
+    ],
     // Another live process holds the directory, so PGlite must not open it.
     ['pglite', () => ({ DATA_DIR: lockedDataDir() })],
   ] as const)('still answers live with %s down, counts it, and fails only the history field', async (store, env) => {
     const logs: string[] = [];
     const app = await startService({
-      env: { JPUSH_APP_KEY: jpush.appKey, JPUSH_MASTER_SECRET: jpush.masterSecret, JPUSH_REPORT_URL: jpush.baseUrl, ARCHIVE_READ_TIMEOUT_MS: '200', ...env() },
+      env: {
+        JPUSH_APP_KEY: jpush.appKey,
+        JPUSH_MASTER_SECRET: jpush.masterSecret,
+        JPUSH_REPORT_URL: jpush.baseUrl,
+        ARCHIVE_READ_TIMEOUT_MS: '200',
+        ...env(),
+      },
       port: 0,
       logger: pino({ level: 'info' }, { write: (line: string) => void logs.push(line) }),
     });
@@ -416,9 +559,21 @@ describe('campaign archive when its store is down', () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ query, variables: { id: '1613113584' } }),
       });
-      const answer = (await response.json()) as { data: unknown; errors?: Array<{ path: unknown; extensions: { code: string } }> };
-      expect(answer.data).toEqual({ campaign: { availability: 'READY', asOf: null, funnel: { target: expect.any(Number), sent: expect.any(Number) }, history: null } });
-      expect(answer.errors?.map((error) => [error.path, error.extensions.code])).toEqual([[['campaign', 'history'], 'ARCHIVE_UNAVAILABLE']]);
+      const answer = (await response.json()) as {
+        data: unknown;
+        errors?: Array<{ path: unknown; extensions: { code: string } }>;
+      };
+      expect(answer.data).toEqual({
+        campaign: {
+          availability: 'READY',
+          asOf: null,
+          funnel: { target: expect.any(Number), sent: expect.any(Number) },
+          history: null,
+        },
+      });
+      expect(answer.errors?.map((error) => [error.path, error.extensions.code])).toEqual([
+        [['campaign', 'history'], 'ARCHIVE_UNAVAILABLE'],
+      ]);
       expect(jpush.requestsTo('messages/detail').length).toBeGreaterThan(0);
       expect(await metrics()).toContain(`pushgraph_archive_store_up{store="${store}"} 0`);
       expect(logs.some((line) => line.includes('archive store unavailable, will retry'))).toBe(true);
@@ -438,7 +593,12 @@ describe('campaign archive of a test app (in memory by default)', () => {
   afterAll(() => jpush.close());
 
   it('keeps each app its own archive, so no test sees what another archived', async () => {
-    const env = { JPUSH_APP_KEY: jpush.appKey, JPUSH_MASTER_SECRET: jpush.masterSecret, JPUSH_REPORT_URL: jpush.baseUrl, CACHE_TTL_SECONDS: '0' };
+    const env = {
+      JPUSH_APP_KEY: jpush.appKey,
+      JPUSH_MASTER_SECRET: jpush.masterSecret,
+      JPUSH_REPORT_URL: jpush.baseUrl,
+      CACHE_TTL_SECONDS: '0',
+    };
     const [first, second] = [await startTestApp(env), await startTestApp(env)];
     try {
       await Promise.all([first.archive.ready(), second.archive.ready()]);
@@ -448,12 +608,19 @@ describe('campaign archive of a test app (in memory by default)', () => {
       expect(live.availability).toBe('READY');
       await first.archive.recorder.flush();
       jpush.dropId('31337');
-      expect((await first.gql(query)).data).toEqual({ campaign: { availability: 'ARCHIVED', funnel: live.funnel } });
-      // A federation gateway's representation goes through the same decorated source.
-      const entities = await first.gql('query ($r: [_Any!]!) { _entities(representations: $r) { ... on Campaign { availability funnel { target } } } }', {
-        r: [{ __typename: 'Campaign', vendor: 'JPUSH', id: '31337' }],
+      expect((await first.gql(query)).data).toEqual({
+        campaign: { availability: 'ARCHIVED', funnel: live.funnel },
       });
-      expect(entities.data).toEqual({ _entities: [{ availability: 'ARCHIVED', funnel: live.funnel }] });
+      // A federation gateway's representation goes through the same decorated source.
+      const entities = await first.gql(
+        'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Campaign { availability funnel { target } } } }',
+        {
+          r: [{ __typename: 'Campaign', vendor: 'JPUSH', id: '31337' }],
+        },
+      );
+      expect(entities.data).toEqual({
+        _entities: [{ availability: 'ARCHIVED', funnel: live.funnel }],
+      });
       expect((await second.gql(query)).data).toEqual({ campaign: null });
       expect(jpush.requestsTo('messages/detail')).toHaveLength(4);
     } finally {
@@ -490,11 +657,23 @@ describe('campaign archive of a test app (in memory by default)', () => {
       }
     }
     const source = new Source();
-    const archive = new Archive({ config: readConfig({ DATA_DIR: 'memory://', ARCHIVE_REFRESH: 'off' }).archive, vendors: { JPUSH: { createSource: () => source }, TENCENT: { createSource: () => source }, ALIYUN: { createSource: () => source } }, logger: createLogger({ level: 'silent' }), metrics: new Metrics() });
+    const archive = new Archive({
+      config: readConfig({ DATA_DIR: 'memory://', ARCHIVE_REFRESH: 'off' }).archive,
+      vendors: {
+        JPUSH: { createSource: () => source },
+        TENCENT: { createSource: () => source },
+        ALIYUN: { createSource: () => source },
+      },
+      logger: createLogger({ level: 'silent' }),
+      metrics: new Metrics(),
+    });
     try {
       const wrapped = archive.session().wrap('TENCENT', source);
       expect(wrapped.deviceTrace('task-1')).toEqual(['task-1']);
-      expect(await wrapped.campaign('task-1')).toEqual({ vendor: 'TENCENT', id: 'task-1' });
+      expect(await wrapped.campaign('task-1')).toEqual({
+        vendor: 'TENCENT',
+        id: 'task-1',
+      });
     } finally {
       await archive.close();
     }

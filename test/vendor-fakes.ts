@@ -1,5 +1,6 @@
 import { startAliyunSimulator, type AliyunSimulator } from '../src/datasources/aliyun/simulator.js';
 import { startJPushSimulator, type JPushSimulator } from '../src/datasources/jpush/simulator.js';
+import { simulatorEnv } from '../src/datasources/simulator-env.js';
 import { startTencentSimulator, type TencentSimulator } from '../src/datasources/tencent/simulator.js';
 
 /** Secrets the fakes are started with; tests grep the service's output for them. */
@@ -24,31 +25,28 @@ export interface VendorFakes {
  */
 export async function startVendorFakes(options: { sdkAppId?: string } = {}): Promise<VendorFakes> {
   const [jpush, tencent, aliyun] = await Promise.all([
-    startJPushSimulator({ appKey: '0123456789abcdef01234567', masterSecret: TEST_SECRETS.jpushMasterSecret }),
+    startJPushSimulator({
+      appKey: '0123456789abcdef01234567',
+      masterSecret: TEST_SECRETS.jpushMasterSecret,
+    }),
     startTencentSimulator({
       sdkAppId: options.sdkAppId ?? String(1_400_000_000 + Math.floor(Math.random() * 99_999_999)),
       secretKey: TEST_SECRETS.tencentSecretKey,
       adminId: 'administrator',
     }),
-    startAliyunSimulator({ credentials: { accessKeyId: 'LTAItestkeyid', accessKeySecret: TEST_SECRETS.aliyunAccessKeySecret, appKey: '23267207' } }),
+    startAliyunSimulator({
+      credentials: {
+        accessKeyId: 'LTAItestkeyid',
+        accessKeySecret: TEST_SECRETS.aliyunAccessKeySecret,
+        appKey: '23267207',
+      },
+    }),
   ]);
   return {
     jpush,
     tencent,
     aliyun,
-    env: {
-      JPUSH_APP_KEY: jpush.appKey,
-      JPUSH_MASTER_SECRET: jpush.masterSecret,
-      JPUSH_REPORT_URL: jpush.baseUrl,
-      TENCENT_SDK_APP_ID: tencent.credentials.sdkAppId,
-      TENCENT_SECRET_KEY: tencent.credentials.secretKey,
-      TENCENT_ADMIN_ID: tencent.credentials.adminId,
-      TENCENT_API_URL: tencent.url,
-      ALIYUN_ACCESS_KEY_ID: aliyun.credentials.accessKeyId,
-      ALIYUN_ACCESS_KEY_SECRET: aliyun.credentials.accessKeySecret,
-      ALIYUN_PUSH_APP_KEY: aliyun.credentials.appKey,
-      ALIYUN_PUSH_ENDPOINT: aliyun.url,
-    },
+    env: simulatorEnv({ jpush, tencent, aliyun }),
     close: async () => {
       await Promise.all([jpush.close(), tencent.close(), aliyun.close()]);
     },

@@ -1,29 +1,14 @@
-import type { GraphQLResolveInfo } from "graphql";
-import type { CampaignRef } from "../domain.js";
-import type { Context } from "../context.js";
+import type { GraphQLResolveInfo } from 'graphql';
+import type { CampaignRef } from '../domain.js';
+import type { Context } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
-export type Exact<T extends { [key: string]: unknown }> = {
-  [K in keyof T]: T[K];
-};
-export type MakeOptional<T, K extends keyof T> = Omit<T, K> & {
-  [SubKey in K]?: Maybe<T[SubKey]>;
-};
-export type MakeMaybe<T, K extends keyof T> = Omit<T, K> & {
-  [SubKey in K]: Maybe<T[SubKey]>;
-};
-export type MakeEmpty<
-  T extends { [key: string]: unknown },
-  K extends keyof T,
-> = { [_ in K]?: never };
-export type Incremental<T> =
-  | T
-  | {
-      [P in keyof T]?: P extends " $fragmentName" | "__typename" ? T[P] : never;
-    };
-export type RequireFields<T, K extends keyof T> = Omit<T, K> & {
-  [P in K]-?: NonNullable<T[P]>;
-};
+export type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+export type MakeOptional<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]?: Maybe<T[SubKey]> };
+export type MakeMaybe<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]: Maybe<T[SubKey]> };
+export type MakeEmpty<T extends { [key: string]: unknown }, K extends keyof T> = { [_ in K]?: never };
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
   ID: { input: string; output: string };
@@ -41,12 +26,12 @@ export type Scalars = {
  * vendors whose figures are not windowed ignore them.
  */
 export type Campaign = {
-  __typename?: "Campaign";
+  __typename?: 'Campaign';
   /**
    * When the archived figures were fetched from the vendor (ISO-8601 date-time), for a campaign
    * answered from the archive (`availability: ARCHIVED`); null when the vendor answered live.
    */
-  asOf: Maybe<Scalars["String"]["output"]>;
+  asOf: Maybe<Scalars['String']['output']>;
   /** READY; PENDING while the vendor has not published figures yet; ARCHIVED when the figures come from the archive. */
   availability: DataAvailability;
   /** The funnel per delivery channel. Null (with an error) when the vendor API behind it fails. */
@@ -61,7 +46,7 @@ export type Campaign = {
    */
   history: Maybe<Array<CampaignSnapshot>>;
   /** The vendor's id for the push, as a string (JPush msg_ids exceed 2^53). */
-  id: Scalars["ID"]["output"];
+  id: Scalars['ID']['output'];
   /**
    * Why pushes were lost (Tencent loss analysis); [] for vendors without one. Once a campaign is
    * older than Tencent keeps loss data (7 days), the default window answers the loss reasons
@@ -81,8 +66,8 @@ export type Campaign = {
  * vendors whose figures are not windowed ignore them.
  */
 export type CampaignChannelsArgs = {
-  since?: InputMaybe<Scalars["String"]["input"]>;
-  until?: InputMaybe<Scalars["String"]["input"]>;
+  since?: InputMaybe<Scalars['String']['input']>;
+  until?: InputMaybe<Scalars['String']['input']>;
 };
 
 /**
@@ -92,8 +77,8 @@ export type CampaignChannelsArgs = {
  * vendors whose figures are not windowed ignore them.
  */
 export type CampaignFunnelArgs = {
-  since?: InputMaybe<Scalars["String"]["input"]>;
-  until?: InputMaybe<Scalars["String"]["input"]>;
+  since?: InputMaybe<Scalars['String']['input']>;
+  until?: InputMaybe<Scalars['String']['input']>;
 };
 
 /**
@@ -103,8 +88,8 @@ export type CampaignFunnelArgs = {
  * vendors whose figures are not windowed ignore them.
  */
 export type CampaignHistoryArgs = {
-  since?: InputMaybe<Scalars["String"]["input"]>;
-  until?: InputMaybe<Scalars["String"]["input"]>;
+  since?: InputMaybe<Scalars['String']['input']>;
+  until?: InputMaybe<Scalars['String']['input']>;
 };
 
 /**
@@ -114,8 +99,8 @@ export type CampaignHistoryArgs = {
  * vendors whose figures are not windowed ignore them.
  */
 export type CampaignLossReasonsArgs = {
-  since?: InputMaybe<Scalars["String"]["input"]>;
-  until?: InputMaybe<Scalars["String"]["input"]>;
+  since?: InputMaybe<Scalars['String']['input']>;
+  until?: InputMaybe<Scalars['String']['input']>;
 };
 
 /**
@@ -123,11 +108,11 @@ export type CampaignLossReasonsArgs = {
  * APIs). A figure that was not fetched at that moment is null.
  */
 export type CampaignSnapshot = {
-  __typename?: "CampaignSnapshot";
+  __typename?: 'CampaignSnapshot';
   /** The funnel per delivery channel, if fetched at that moment. */
   channels: Maybe<Array<ChannelStat>>;
   /** When pushgraph fetched these figures from the vendor (ISO-8601). */
-  fetchedAt: Scalars["String"]["output"];
+  fetchedAt: Scalars['String']['output'];
   /** The delivery funnel, if fetched at that moment. */
   funnel: Maybe<Funnel>;
   /** Loss reasons (Tencent), if fetched at that moment. */
@@ -142,45 +127,45 @@ export type CampaignSnapshot = {
  */
 export type Channel =
   /** Apple Push Notification service. */
-  | "APNS"
+  | 'APNS'
   /** ASUS Push. */
-  | "ASUS"
+  | 'ASUS'
   /** Firebase Cloud Messaging. */
-  | "FCM"
+  | 'FCM'
   /** HarmonyOS Push Kit (JPush `hmpns`). */
-  | "HMOS"
+  | 'HMOS'
   /** Honor Push. */
-  | "HONOR"
+  | 'HONOR'
   /** Huawei Push Kit (Android). */
-  | "HUAWEI"
+  | 'HUAWEI'
   /** The vendor's own long-lived connection (JPush `jg_android`, `jg_ios`, `quick_jg`, Tencent online push). */
-  | "JPUSH"
+  | 'JPUSH'
   /** Meizu Push. */
-  | "MEIZU"
+  | 'MEIZU'
   /** NIO Push. */
-  | "NIO"
+  | 'NIO'
   /** OPPO Push. */
-  | "OPPO"
+  | 'OPPO'
   /** Tuibida (Transsion) Push. */
-  | "TUIBIDA"
+  | 'TUIBIDA'
   /** A channel the vendor did not name (Tencent `PushPlatform = 0`). */
-  | "UNKNOWN"
+  | 'UNKNOWN'
   /** vivo Push. */
-  | "VIVO"
+  | 'VIVO'
   /** Apple VoIP push (PushKit). */
-  | "VOIP"
+  | 'VOIP'
   /** Xiaomi (Mi Push). */
-  | "XIAOMI";
+  | 'XIAOMI';
 
 /** The funnel of one delivery channel. */
 export type ChannelStat = {
-  __typename?: "ChannelStat";
+  __typename?: 'ChannelStat';
   /** The normalized delivery channel. */
   channel: Channel;
   /** Notifications opened. */
-  clicked: Maybe<Scalars["Int"]["output"]>;
+  clicked: Maybe<Scalars['Int']['output']>;
   /** Notifications shown. */
-  displayed: Maybe<Scalars["Int"]["output"]>;
+  displayed: Maybe<Scalars['Int']['output']>;
   /** Tencent: offline or online push; null for other vendors. */
   eventType: Maybe<PushEventType>;
   /** JPush: the message kind this row belongs to; null for other vendors. */
@@ -188,11 +173,11 @@ export type ChannelStat = {
   /** The device platform of the channel. */
   platform: Platform;
   /** Pushes this channel delivered. */
-  received: Maybe<Scalars["Int"]["output"]>;
+  received: Maybe<Scalars['Int']['output']>;
   /** Pushes handed to this channel. */
-  sent: Maybe<Scalars["Int"]["output"]>;
+  sent: Maybe<Scalars['Int']['output']>;
   /** Devices the push was meant for on this channel. */
-  target: Maybe<Scalars["Int"]["output"]>;
+  target: Maybe<Scalars['Int']['output']>;
 };
 
 /** Whether a vendor has published figures for a campaign. */
@@ -202,65 +187,65 @@ export type DataAvailability =
    * figures come from pushgraph's archive: the newest snapshot fetched while the vendor still had
    * them. `asOf` says when.
    */
-  | "ARCHIVED"
+  | 'ARCHIVED'
   /** The vendor has not published figures yet (Alibaba publishes a day's data the next day, T+1). */
-  | "PENDING"
+  | 'PENDING'
   /** The vendor answered with figures. */
-  | "READY";
+  | 'READY';
 
 /** JPush delivery status codes 0..4. */
 export type DeliveryStatus =
   /** 0: delivered. */
-  | "DELIVERED"
+  | 'DELIVERED'
   /** 1: not delivered. */
-  | "NOT_DELIVERED"
+  | 'NOT_DELIVERED'
   /** 2: the registration id does not belong to the app. */
-  | "NOT_IN_APP"
+  | 'NOT_IN_APP'
   /** 3: the registration id belongs to the app but was not a target of this message. */
-  | "NOT_TARGETED"
+  | 'NOT_TARGETED'
   /** 4: JPush system error. */
-  | "SYSTEM_ERROR";
+  | 'SYSTEM_ERROR';
 
 /** The delivery status of one message on one device. */
 export type DeviceDelivery = {
-  __typename?: "DeviceDelivery";
+  __typename?: 'DeviceDelivery';
   /** The JPush registration id of the device. */
-  registrationId: Scalars["ID"]["output"];
+  registrationId: Scalars['ID']['output'];
   /** What happened on that device. */
   status: DeliveryStatus;
 };
 
 /** One device's record of a Tencent push. */
 export type DeviceTrace = {
-  __typename?: "DeviceTrace";
+  __typename?: 'DeviceTrace';
   /** The push certificate id. */
-  certId: Maybe<Scalars["String"]["output"]>;
+  certId: Maybe<Scalars['String']['output']>;
   /** The channel the push went through. */
   channel: Channel;
   /** The device model. */
-  deviceModel: Maybe<Scalars["String"]["output"]>;
+  deviceModel: Maybe<Scalars['String']['output']>;
   /** Offline (vendor channel) or online push. */
   eventType: Maybe<PushEventType>;
   /** The device instance. */
-  instanceId: Scalars["ID"]["output"];
+  instanceId: Scalars['ID']['output'];
   /** Whether notifications are enabled on the device. */
-  notificationEnabled: Maybe<Scalars["Boolean"]["output"]>;
+  notificationEnabled: Maybe<Scalars['Boolean']['output']>;
   /** When the push task was sent. */
-  pushTime: Maybe<Scalars["String"]["output"]>;
+  pushTime: Maybe<Scalars['String']['output']>;
   /** The TIMPush plug-in version. */
-  pushVersion: Maybe<Scalars["String"]["output"]>;
+  pushVersion: Maybe<Scalars['String']['output']>;
   /** Whether the device was recently active. */
-  recentlyActive: Maybe<Scalars["Boolean"]["output"]>;
+  recentlyActive: Maybe<Scalars['Boolean']['output']>;
   /** The IM SDK version. */
-  sdkVersion: Maybe<Scalars["String"]["output"]>;
+  sdkVersion: Maybe<Scalars['String']['output']>;
   /** Every stage of the delivery, in order. */
   stages: Array<TraceStage>;
   /** The operating system. */
-  system: Maybe<Scalars["String"]["output"]>;
+  system: Maybe<Scalars['String']['output']>;
   /** The operating system version. */
-  systemVersion: Maybe<Scalars["String"]["output"]>;
+  systemVersion: Maybe<Scalars['String']['output']>;
   /** The device push token. */
-  token: Maybe<Scalars["String"]["output"]>;
+  token: Maybe<Scalars['String']['output']>;
 };
 
 /**
@@ -268,32 +253,32 @@ export type DeviceTrace = {
  * A figure the vendor does not report is null, never 0.
  */
 export type Funnel = {
-  __typename?: "Funnel";
+  __typename?: 'Funnel';
   /** Notifications opened (clicked). */
-  clicked: Maybe<Scalars["Int"]["output"]>;
+  clicked: Maybe<Scalars['Int']['output']>;
   /** Notifications cleared without opening (Alibaba). */
-  dismissed: Maybe<Scalars["Int"]["output"]>;
+  dismissed: Maybe<Scalars['Int']['output']>;
   /** Notifications shown on a device. */
-  displayed: Maybe<Scalars["Int"]["output"]>;
+  displayed: Maybe<Scalars['Int']['output']>;
   /** Pushes that reached a device. */
-  received: Maybe<Scalars["Int"]["output"]>;
+  received: Maybe<Scalars['Int']['output']>;
   /** Pushes handed to a delivery channel. */
-  sent: Maybe<Scalars["Int"]["output"]>;
+  sent: Maybe<Scalars['Int']['output']>;
   /** Devices the push was meant for. */
-  target: Maybe<Scalars["Int"]["output"]>;
+  target: Maybe<Scalars['Int']['output']>;
 };
 
 /** One loss reason and how many pushes it cost. */
 export type LossReason = {
-  __typename?: "LossReason";
+  __typename?: 'LossReason';
   /** Null for the overall lists; the channel for the per-platform lists. */
   channel: Maybe<Channel>;
   /** Pushes lost for this reason. */
-  count: Scalars["Int"]["output"];
+  count: Scalars['Int']['output'];
   /** The vendor's explanation of the code. */
-  description: Maybe<Scalars["String"]["output"]>;
+  description: Maybe<Scalars['String']['output']>;
   /** The vendor's error code. */
-  errorCode: Scalars["String"]["output"];
+  errorCode: Scalars['String']['output'];
   /** Null for the overall lists; offline or online for the per-platform lists. */
   eventType: Maybe<PushEventType>;
   /** Where in the delivery the loss happened. */
@@ -303,39 +288,39 @@ export type LossReason = {
 /** The stage at which Tencent counted a loss. */
 export type LossStage =
   /** Lost after the vendor channel accepted the push (`PostSendDelivered*` lists). */
-  | "POST_SEND_DELIVERED"
+  | 'POST_SEND_DELIVERED'
   /** Lost before sending (`ReadyToSend*` lists). */
-  | "READY_TO_SEND";
+  | 'READY_TO_SEND';
 
 /** JPush message kinds (the `details.*` blocks of `messages/detail`). */
 export type MessageType =
   /** In-app reminder (`details.inapp`). */
-  | "INAPP"
+  | 'INAPP'
   /** iOS Live Activity (`details.live_activity`). */
-  | "LIVE_ACTIVITY"
+  | 'LIVE_ACTIVITY'
   /** Custom (in-app payload) message (`details.message`). */
-  | "MESSAGE"
+  | 'MESSAGE'
   /** Notification-bar message (`details.notification`). */
-  | "NOTIFICATION";
+  | 'NOTIFICATION';
 
 /** The device platform a channel serves. */
 export type Platform =
-  | "ANDROID"
-  | "HARMONY"
-  | "IOS"
+  | 'ANDROID'
+  | 'HARMONY'
+  | 'IOS'
   /** Quick apps (快应用). */
-  | "QUICKAPP"
-  | "UNKNOWN";
+  | 'QUICKAPP'
+  | 'UNKNOWN';
 
 /** Tencent push event type. */
 export type PushEventType =
   /** Offline push through a vendor channel (`EventType = 1`). */
-  | "OFFLINE"
+  | 'OFFLINE'
   /** Online push over the IM connection (`EventType = 2`). */
-  | "ONLINE";
+  | 'ONLINE';
 
 export type Query = {
-  __typename?: "Query";
+  __typename?: 'Query';
   /** One campaign (push task / message) of one vendor; null when the vendor knows no such id. */
   campaign: Maybe<Campaign>;
   /**
@@ -358,114 +343,114 @@ export type Query = {
 };
 
 export type QueryCampaignArgs = {
-  id: Scalars["ID"]["input"];
+  id: Scalars['ID']['input'];
   vendor: Vendor;
 };
 
 export type QueryCampaignsArgs = {
-  ids: Array<Scalars["ID"]["input"]>;
+  ids: Array<Scalars['ID']['input']>;
   vendor: Vendor;
 };
 
 export type QueryDeliveryStatusArgs = {
-  date?: InputMaybe<Scalars["String"]["input"]>;
-  msgId: Scalars["ID"]["input"];
-  registrationIds: Array<Scalars["ID"]["input"]>;
+  date?: InputMaybe<Scalars['String']['input']>;
+  msgId: Scalars['ID']['input'];
+  registrationIds: Array<Scalars['ID']['input']>;
 };
 
 export type QueryDeviceTraceArgs = {
-  taskId: Scalars["ID"]["input"];
-  userId: Scalars["ID"]["input"];
+  taskId: Scalars['ID']['input'];
+  userId: Scalars['ID']['input'];
 };
 
 export type QueryUserMetricsArgs = {
-  duration: Scalars["Int"]["input"];
-  start: Scalars["String"]["input"];
+  duration: Scalars['Int']['input'];
+  start: Scalars['String']['input'];
   timeUnit: TimeUnit;
 };
 
 /** SMS fallback figures of an Alibaba composite push. */
 export type SmsStats = {
-  __typename?: "SmsStats";
+  __typename?: 'SmsStats';
   /** Text messages that failed to send (`SmsFailedCount`). */
-  failed: Maybe<Scalars["Int"]["output"]>;
+  failed: Maybe<Scalars['Int']['output']>;
   /** Text messages sent but not received (`SmsReceiveFailedCount`). */
-  receiveFailed: Maybe<Scalars["Int"]["output"]>;
+  receiveFailed: Maybe<Scalars['Int']['output']>;
   /** Text messages received (`SmsReceiveSuccessCount`). */
-  receiveSuccess: Maybe<Scalars["Int"]["output"]>;
+  receiveSuccess: Maybe<Scalars['Int']['output']>;
   /** Text messages sent (`SmsSentCount`). */
-  sent: Maybe<Scalars["Int"]["output"]>;
+  sent: Maybe<Scalars['Int']['output']>;
   /** Text messages skipped, e.g. no mobile number bound (`SmsSkipCount`). */
-  skipped: Maybe<Scalars["Int"]["output"]>;
+  skipped: Maybe<Scalars['Int']['output']>;
 };
 
 /** Granularity of `userMetrics` (JPush `time_unit`). */
 export type TimeUnit =
   /** `start` is `YYYY-MM-DD`. */
-  | "DAY"
+  | 'DAY'
   /** `start` is `YYYY-MM-DD HH`; JPush only answers hours of the current day. */
-  | "HOUR"
+  | 'HOUR'
   /** `start` is `YYYY-MM`. */
-  | "MONTH";
+  | 'MONTH';
 
 /** One stage of a push trace. */
 export type TraceStage = {
-  __typename?: "TraceStage";
+  __typename?: 'TraceStage';
   /** The vendor's error code when it did not. */
-  errorCode: Maybe<Scalars["Int"]["output"]>;
+  errorCode: Maybe<Scalars['Int']['output']>;
   /** The vendor's error text when it did not. */
-  errorInfo: Maybe<Scalars["String"]["output"]>;
+  errorInfo: Maybe<Scalars['String']['output']>;
   /** When the stage happened. */
-  eventTime: Maybe<Scalars["String"]["output"]>;
+  eventTime: Maybe<Scalars['String']['output']>;
   /** Which stage. */
   name: TraceStageName;
   /** Whether the stage succeeded. */
-  success: Scalars["Boolean"]["output"];
+  success: Scalars['Boolean']['output'];
 };
 
 /** A stage of a Tencent push trace. */
 export type TraceStageName =
   /** The notification was clicked. */
-  | "CLICK"
+  | 'CLICK'
   /** Reached the device. */
-  | "DEVICE"
+  | 'DEVICE'
   /** The IM backend accepted the push. */
-  | "IM_COMMIT"
+  | 'IM_COMMIT'
   /** Submitted for offline push. */
-  | "OFFLINE_SUBMIT"
+  | 'OFFLINE_SUBMIT'
   /** Sent over the online channel. */
-  | "ONLINE_CHANNEL"
+  | 'ONLINE_CHANNEL'
   /** Reached the device over the online channel. */
-  | "ONLINE_DEVICE"
+  | 'ONLINE_DEVICE'
   /** Handed to the vendor channel. */
-  | "VENDOR_CHANNEL";
+  | 'VENDOR_CHANNEL';
 
 /** JPush user statistics for a period. */
 export type UserMetrics = {
-  __typename?: "UserMetrics";
+  __typename?: 'UserMetrics';
   /** The number of time units asked for. */
-  duration: Scalars["Int"]["output"];
+  duration: Scalars['Int']['output'];
   /** One point per time unit and platform. */
   points: Array<UserMetricsPoint>;
   /** The start asked for. */
-  start: Scalars["String"]["output"];
+  start: Scalars['String']['output'];
   /** The granularity asked for. */
   timeUnit: TimeUnit;
 };
 
 /** Users of one platform in one time unit. */
 export type UserMetricsPoint = {
-  __typename?: "UserMetricsPoint";
+  __typename?: 'UserMetricsPoint';
   /** Active users. */
-  active: Maybe<Scalars["Int"]["output"]>;
+  active: Maybe<Scalars['Int']['output']>;
   /** New users. */
-  new: Maybe<Scalars["Int"]["output"]>;
+  new: Maybe<Scalars['Int']['output']>;
   /** Online users. */
-  online: Maybe<Scalars["Int"]["output"]>;
+  online: Maybe<Scalars['Int']['output']>;
   /** The platform. */
   platform: Platform;
   /** The time unit, as JPush names it. */
-  time: Scalars["String"]["output"];
+  time: Scalars['String']['output'];
 };
 
 /**
@@ -474,11 +459,11 @@ export type UserMetricsPoint = {
  */
 export type Vendor =
   /** Alibaba Cloud Mobile Push (QueryPushStatByMsg). */
-  | "ALIYUN"
+  | 'ALIYUN'
   /** JPush (Jiguang) Report API v3. */
-  | "JPUSH"
+  | 'JPUSH'
   /** Tencent Cloud IM Push (TIMPush) REST API v4. */
-  | "TENCENT";
+  | 'TENCENT';
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
@@ -492,21 +477,15 @@ export type ReferenceResolver<TResult, TReference, TContext> = (
 ) => Promise<TResult> | TResult;
 
 type ScalarCheck<T, S> = S extends true ? T : NullableCheck<T, S>;
-type NullableCheck<T, S> =
-  Maybe<T> extends T ? Maybe<ListCheck<NonNullable<T>, S>> : ListCheck<T, S>;
-type ListCheck<T, S> = T extends (infer U)[]
-  ? NullableCheck<U, S>[]
-  : GraphQLRecursivePick<T, S>;
-export type GraphQLRecursivePick<T, S> = {
-  [K in keyof T & keyof S]: ScalarCheck<T[K], S[K]>;
-};
+type NullableCheck<T, S> = Maybe<T> extends T ? Maybe<ListCheck<NonNullable<T>, S>> : ListCheck<T, S>;
+type ListCheck<T, S> = T extends (infer U)[] ? NullableCheck<U, S>[] : GraphQLRecursivePick<T, S>;
+export type GraphQLRecursivePick<T, S> = { [K in keyof T & keyof S]: ScalarCheck<T[K], S[K]> };
 
 export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
   resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
 };
 export type Resolver<TResult, TParent = {}, TContext = {}, TArgs = {}> =
-  | ResolverFn<TResult, TParent, TContext, TArgs>
-  | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
+  ResolverFn<TResult, TParent, TContext, TArgs> | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
 
 export type ResolverFn<TResult, TParent, TContext, TArgs> = (
   parent: TParent,
@@ -529,25 +508,9 @@ export type SubscriptionResolveFn<TResult, TParent, TContext, TArgs> = (
   info: GraphQLResolveInfo,
 ) => TResult | Promise<TResult>;
 
-export interface SubscriptionSubscriberObject<
-  TResult,
-  TKey extends string,
-  TParent,
-  TContext,
-  TArgs,
-> {
-  subscribe: SubscriptionSubscribeFn<
-    { [key in TKey]: TResult },
-    TParent,
-    TContext,
-    TArgs
-  >;
-  resolve?: SubscriptionResolveFn<
-    TResult,
-    { [key in TKey]: TResult },
-    TContext,
-    TArgs
-  >;
+export interface SubscriptionSubscriberObject<TResult, TKey extends string, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<{ [key in TKey]: TResult }, TParent, TContext, TArgs>;
+  resolve?: SubscriptionResolveFn<TResult, { [key in TKey]: TResult }, TContext, TArgs>;
 }
 
 export interface SubscriptionResolverObject<TResult, TParent, TContext, TArgs> {
@@ -555,26 +518,11 @@ export interface SubscriptionResolverObject<TResult, TParent, TContext, TArgs> {
   resolve: SubscriptionResolveFn<TResult, any, TContext, TArgs>;
 }
 
-export type SubscriptionObject<
-  TResult,
-  TKey extends string,
-  TParent,
-  TContext,
-  TArgs,
-> =
-  | SubscriptionSubscriberObject<TResult, TKey, TParent, TContext, TArgs>
-  | SubscriptionResolverObject<TResult, TParent, TContext, TArgs>;
+export type SubscriptionObject<TResult, TKey extends string, TParent, TContext, TArgs> =
+  SubscriptionSubscriberObject<TResult, TKey, TParent, TContext, TArgs> | SubscriptionResolverObject<TResult, TParent, TContext, TArgs>;
 
-export type SubscriptionResolver<
-  TResult,
-  TKey extends string,
-  TParent = {},
-  TContext = {},
-  TArgs = {},
-> =
-  | ((
-      ...args: any[]
-    ) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>)
+export type SubscriptionResolver<TResult, TKey extends string, TParent = {}, TContext = {}, TArgs = {}> =
+  | ((...args: any[]) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>)
   | SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>;
 
 export type TypeResolveFn<TTypes, TParent = {}, TContext = {}> = (
@@ -583,20 +531,11 @@ export type TypeResolveFn<TTypes, TParent = {}, TContext = {}> = (
   info: GraphQLResolveInfo,
 ) => Maybe<TTypes> | Promise<Maybe<TTypes>>;
 
-export type IsTypeOfResolverFn<T = {}, TContext = {}> = (
-  obj: T,
-  context: TContext,
-  info: GraphQLResolveInfo,
-) => boolean | Promise<boolean>;
+export type IsTypeOfResolverFn<T = {}, TContext = {}> = (obj: T, context: TContext, info: GraphQLResolveInfo) => boolean | Promise<boolean>;
 
 export type NextResolverFn<T> = () => Promise<T>;
 
-export type DirectiveResolverFn<
-  TResult = {},
-  TParent = {},
-  TContext = {},
-  TArgs = {},
-> = (
+export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs = {}> = (
   next: NextResolverFn<TResult>,
   parent: TParent,
   args: TArgs,
@@ -607,17 +546,17 @@ export type DirectiveResolverFn<
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
   Campaign: ResolverTypeWrapper<CampaignRef>;
-  String: ResolverTypeWrapper<Scalars["String"]["output"]>;
-  ID: ResolverTypeWrapper<Scalars["ID"]["output"]>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   CampaignSnapshot: ResolverTypeWrapper<CampaignSnapshot>;
   Channel: Channel;
   ChannelStat: ResolverTypeWrapper<ChannelStat>;
-  Int: ResolverTypeWrapper<Scalars["Int"]["output"]>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   DataAvailability: DataAvailability;
   DeliveryStatus: DeliveryStatus;
   DeviceDelivery: ResolverTypeWrapper<DeviceDelivery>;
   DeviceTrace: ResolverTypeWrapper<DeviceTrace>;
-  Boolean: ResolverTypeWrapper<Scalars["Boolean"]["output"]>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Funnel: ResolverTypeWrapper<Funnel>;
   LossReason: ResolverTypeWrapper<LossReason>;
   LossStage: LossStage;
@@ -637,14 +576,14 @@ export type ResolversTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   Campaign: CampaignRef;
-  String: Scalars["String"]["output"];
-  ID: Scalars["ID"]["output"];
+  String: Scalars['String']['output'];
+  ID: Scalars['ID']['output'];
   CampaignSnapshot: CampaignSnapshot;
   ChannelStat: ChannelStat;
-  Int: Scalars["Int"]["output"];
+  Int: Scalars['Int']['output'];
   DeviceDelivery: DeviceDelivery;
   DeviceTrace: DeviceTrace;
-  Boolean: Scalars["Boolean"]["output"];
+  Boolean: Scalars['Boolean']['output'];
   Funnel: Funnel;
   LossReason: LossReason;
   Query: {};
@@ -656,304 +595,184 @@ export type ResolversParentTypes = ResolversObject<{
 
 export type CampaignResolvers<
   ContextType = Context,
-  ParentType extends ResolversParentTypes["Campaign"] =
-    ResolversParentTypes["Campaign"],
+  ParentType extends ResolversParentTypes['Campaign'] = ResolversParentTypes['Campaign'],
 > = ResolversObject<{
   __resolveReference?: ReferenceResolver<
-    Maybe<ResolversTypes["Campaign"]>,
-    { __typename: "Campaign" } & GraphQLRecursivePick<
-      ParentType,
-      { vendor: true; id: true }
-    >,
+    Maybe<ResolversTypes['Campaign']>,
+    { __typename: 'Campaign' } & GraphQLRecursivePick<ParentType, { vendor: true; id: true }>,
     ContextType
   >;
-  asOf?: Resolver<Maybe<ResolversTypes["String"]>, ParentType, ContextType>;
-  availability?: Resolver<
-    ResolversTypes["DataAvailability"],
-    ParentType,
-    ContextType
-  >;
-  channels?: Resolver<
-    Maybe<Array<ResolversTypes["ChannelStat"]>>,
-    ParentType,
-    ContextType,
-    Partial<CampaignChannelsArgs>
-  >;
-  funnel?: Resolver<
-    Maybe<ResolversTypes["Funnel"]>,
-    ParentType,
-    ContextType,
-    Partial<CampaignFunnelArgs>
-  >;
-  history?: Resolver<
-    Maybe<Array<ResolversTypes["CampaignSnapshot"]>>,
-    ParentType,
-    ContextType,
-    Partial<CampaignHistoryArgs>
-  >;
-  id?: Resolver<ResolversTypes["ID"], ParentType, ContextType>;
-  lossReasons?: Resolver<
-    Maybe<Array<ResolversTypes["LossReason"]>>,
-    ParentType,
-    ContextType,
-    Partial<CampaignLossReasonsArgs>
-  >;
-  sms?: Resolver<Maybe<ResolversTypes["SmsStats"]>, ParentType, ContextType>;
-  vendor?: Resolver<ResolversTypes["Vendor"], ParentType, ContextType>;
+  asOf?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  availability?: Resolver<ResolversTypes['DataAvailability'], ParentType, ContextType>;
+  channels?: Resolver<Maybe<Array<ResolversTypes['ChannelStat']>>, ParentType, ContextType, Partial<CampaignChannelsArgs>>;
+  funnel?: Resolver<Maybe<ResolversTypes['Funnel']>, ParentType, ContextType, Partial<CampaignFunnelArgs>>;
+  history?: Resolver<Maybe<Array<ResolversTypes['CampaignSnapshot']>>, ParentType, ContextType, Partial<CampaignHistoryArgs>>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lossReasons?: Resolver<Maybe<Array<ResolversTypes['LossReason']>>, ParentType, ContextType, Partial<CampaignLossReasonsArgs>>;
+  sms?: Resolver<Maybe<ResolversTypes['SmsStats']>, ParentType, ContextType>;
+  vendor?: Resolver<ResolversTypes['Vendor'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type CampaignSnapshotResolvers<
   ContextType = Context,
-  ParentType extends ResolversParentTypes["CampaignSnapshot"] =
-    ResolversParentTypes["CampaignSnapshot"],
+  ParentType extends ResolversParentTypes['CampaignSnapshot'] = ResolversParentTypes['CampaignSnapshot'],
 > = ResolversObject<{
-  channels?: Resolver<
-    Maybe<Array<ResolversTypes["ChannelStat"]>>,
-    ParentType,
-    ContextType
-  >;
-  fetchedAt?: Resolver<ResolversTypes["String"], ParentType, ContextType>;
-  funnel?: Resolver<Maybe<ResolversTypes["Funnel"]>, ParentType, ContextType>;
-  lossReasons?: Resolver<
-    Maybe<Array<ResolversTypes["LossReason"]>>,
-    ParentType,
-    ContextType
-  >;
-  sms?: Resolver<Maybe<ResolversTypes["SmsStats"]>, ParentType, ContextType>;
+  channels?: Resolver<Maybe<Array<ResolversTypes['ChannelStat']>>, ParentType, ContextType>;
+  fetchedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  funnel?: Resolver<Maybe<ResolversTypes['Funnel']>, ParentType, ContextType>;
+  lossReasons?: Resolver<Maybe<Array<ResolversTypes['LossReason']>>, ParentType, ContextType>;
+  sms?: Resolver<Maybe<ResolversTypes['SmsStats']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type ChannelStatResolvers<
   ContextType = Context,
-  ParentType extends ResolversParentTypes["ChannelStat"] =
-    ResolversParentTypes["ChannelStat"],
+  ParentType extends ResolversParentTypes['ChannelStat'] = ResolversParentTypes['ChannelStat'],
 > = ResolversObject<{
-  channel?: Resolver<ResolversTypes["Channel"], ParentType, ContextType>;
-  clicked?: Resolver<Maybe<ResolversTypes["Int"]>, ParentType, ContextType>;
-  displayed?: Resolver<Maybe<ResolversTypes["Int"]>, ParentType, ContextType>;
-  eventType?: Resolver<
-    Maybe<ResolversTypes["PushEventType"]>,
-    ParentType,
-    ContextType
-  >;
-  messageType?: Resolver<
-    Maybe<ResolversTypes["MessageType"]>,
-    ParentType,
-    ContextType
-  >;
-  platform?: Resolver<ResolversTypes["Platform"], ParentType, ContextType>;
-  received?: Resolver<Maybe<ResolversTypes["Int"]>, ParentType, ContextType>;
-  sent?: Resolver<Maybe<ResolversTypes["Int"]>, ParentType, ContextType>;
-  target?: Resolver<Maybe<ResolversTypes["Int"]>, ParentType, ContextType>;
+  channel?: Resolver<ResolversTypes['Channel'], ParentType, ContextType>;
+  clicked?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  displayed?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  eventType?: Resolver<Maybe<ResolversTypes['PushEventType']>, ParentType, ContextType>;
+  messageType?: Resolver<Maybe<ResolversTypes['MessageType']>, ParentType, ContextType>;
+  platform?: Resolver<ResolversTypes['Platform'], ParentType, ContextType>;
+  received?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  sent?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type DeviceDeliveryResolvers<
   ContextType = Context,
-  ParentType extends ResolversParentTypes["DeviceDelivery"] =
-    ResolversParentTypes["DeviceDelivery"],
+  ParentType extends ResolversParentTypes['DeviceDelivery'] = ResolversParentTypes['DeviceDelivery'],
 > = ResolversObject<{
-  registrationId?: Resolver<ResolversTypes["ID"], ParentType, ContextType>;
-  status?: Resolver<ResolversTypes["DeliveryStatus"], ParentType, ContextType>;
+  registrationId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['DeliveryStatus'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type DeviceTraceResolvers<
   ContextType = Context,
-  ParentType extends ResolversParentTypes["DeviceTrace"] =
-    ResolversParentTypes["DeviceTrace"],
+  ParentType extends ResolversParentTypes['DeviceTrace'] = ResolversParentTypes['DeviceTrace'],
 > = ResolversObject<{
-  certId?: Resolver<Maybe<ResolversTypes["String"]>, ParentType, ContextType>;
-  channel?: Resolver<ResolversTypes["Channel"], ParentType, ContextType>;
-  deviceModel?: Resolver<
-    Maybe<ResolversTypes["String"]>,
-    ParentType,
-    ContextType
-  >;
-  eventType?: Resolver<
-    Maybe<ResolversTypes["PushEventType"]>,
-    ParentType,
-    ContextType
-  >;
-  instanceId?: Resolver<ResolversTypes["ID"], ParentType, ContextType>;
-  notificationEnabled?: Resolver<
-    Maybe<ResolversTypes["Boolean"]>,
-    ParentType,
-    ContextType
-  >;
-  pushTime?: Resolver<Maybe<ResolversTypes["String"]>, ParentType, ContextType>;
-  pushVersion?: Resolver<
-    Maybe<ResolversTypes["String"]>,
-    ParentType,
-    ContextType
-  >;
-  recentlyActive?: Resolver<
-    Maybe<ResolversTypes["Boolean"]>,
-    ParentType,
-    ContextType
-  >;
-  sdkVersion?: Resolver<
-    Maybe<ResolversTypes["String"]>,
-    ParentType,
-    ContextType
-  >;
-  stages?: Resolver<
-    Array<ResolversTypes["TraceStage"]>,
-    ParentType,
-    ContextType
-  >;
-  system?: Resolver<Maybe<ResolversTypes["String"]>, ParentType, ContextType>;
-  systemVersion?: Resolver<
-    Maybe<ResolversTypes["String"]>,
-    ParentType,
-    ContextType
-  >;
-  token?: Resolver<Maybe<ResolversTypes["String"]>, ParentType, ContextType>;
+  certId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  channel?: Resolver<ResolversTypes['Channel'], ParentType, ContextType>;
+  deviceModel?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  eventType?: Resolver<Maybe<ResolversTypes['PushEventType']>, ParentType, ContextType>;
+  instanceId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  notificationEnabled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  pushTime?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  pushVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  recentlyActive?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  sdkVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  stages?: Resolver<Array<ResolversTypes['TraceStage']>, ParentType, ContextType>;
+  system?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  systemVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  token?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type FunnelResolvers<
   ContextType = Context,
-  ParentType extends ResolversParentTypes["Funnel"] =
-    ResolversParentTypes["Funnel"],
+  ParentType extends ResolversParentTypes['Funnel'] = ResolversParentTypes['Funnel'],
 > = ResolversObject<{
-  clicked?: Resolver<Maybe<ResolversTypes["Int"]>, ParentType, ContextType>;
-  dismissed?: Resolver<Maybe<ResolversTypes["Int"]>, ParentType, ContextType>;
-  displayed?: Resolver<Maybe<ResolversTypes["Int"]>, ParentType, ContextType>;
-  received?: Resolver<Maybe<ResolversTypes["Int"]>, ParentType, ContextType>;
-  sent?: Resolver<Maybe<ResolversTypes["Int"]>, ParentType, ContextType>;
-  target?: Resolver<Maybe<ResolversTypes["Int"]>, ParentType, ContextType>;
+  clicked?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  dismissed?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  displayed?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  received?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  sent?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type LossReasonResolvers<
   ContextType = Context,
-  ParentType extends ResolversParentTypes["LossReason"] =
-    ResolversParentTypes["LossReason"],
+  ParentType extends ResolversParentTypes['LossReason'] = ResolversParentTypes['LossReason'],
 > = ResolversObject<{
-  channel?: Resolver<Maybe<ResolversTypes["Channel"]>, ParentType, ContextType>;
-  count?: Resolver<ResolversTypes["Int"], ParentType, ContextType>;
-  description?: Resolver<
-    Maybe<ResolversTypes["String"]>,
-    ParentType,
-    ContextType
-  >;
-  errorCode?: Resolver<ResolversTypes["String"], ParentType, ContextType>;
-  eventType?: Resolver<
-    Maybe<ResolversTypes["PushEventType"]>,
-    ParentType,
-    ContextType
-  >;
-  stage?: Resolver<ResolversTypes["LossStage"], ParentType, ContextType>;
+  channel?: Resolver<Maybe<ResolversTypes['Channel']>, ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  errorCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  eventType?: Resolver<Maybe<ResolversTypes['PushEventType']>, ParentType, ContextType>;
+  stage?: Resolver<ResolversTypes['LossStage'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type QueryResolvers<
   ContextType = Context,
-  ParentType extends ResolversParentTypes["Query"] =
-    ResolversParentTypes["Query"],
+  ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query'],
 > = ResolversObject<{
-  campaign?: Resolver<
-    Maybe<ResolversTypes["Campaign"]>,
-    ParentType,
-    ContextType,
-    RequireFields<QueryCampaignArgs, "id" | "vendor">
-  >;
+  campaign?: Resolver<Maybe<ResolversTypes['Campaign']>, ParentType, ContextType, RequireFields<QueryCampaignArgs, 'id' | 'vendor'>>;
   campaigns?: Resolver<
-    Array<Maybe<ResolversTypes["Campaign"]>>,
+    Array<Maybe<ResolversTypes['Campaign']>>,
     ParentType,
     ContextType,
-    RequireFields<QueryCampaignsArgs, "ids" | "vendor">
+    RequireFields<QueryCampaignsArgs, 'ids' | 'vendor'>
   >;
   deliveryStatus?: Resolver<
-    Array<ResolversTypes["DeviceDelivery"]>,
+    Array<ResolversTypes['DeviceDelivery']>,
     ParentType,
     ContextType,
-    RequireFields<QueryDeliveryStatusArgs, "msgId" | "registrationIds">
+    RequireFields<QueryDeliveryStatusArgs, 'msgId' | 'registrationIds'>
   >;
   deviceTrace?: Resolver<
-    Array<ResolversTypes["DeviceTrace"]>,
+    Array<ResolversTypes['DeviceTrace']>,
     ParentType,
     ContextType,
-    RequireFields<QueryDeviceTraceArgs, "taskId" | "userId">
+    RequireFields<QueryDeviceTraceArgs, 'taskId' | 'userId'>
   >;
   userMetrics?: Resolver<
-    ResolversTypes["UserMetrics"],
+    ResolversTypes['UserMetrics'],
     ParentType,
     ContextType,
-    RequireFields<QueryUserMetricsArgs, "duration" | "start" | "timeUnit">
+    RequireFields<QueryUserMetricsArgs, 'duration' | 'start' | 'timeUnit'>
   >;
 }>;
 
 export type SmsStatsResolvers<
   ContextType = Context,
-  ParentType extends ResolversParentTypes["SmsStats"] =
-    ResolversParentTypes["SmsStats"],
+  ParentType extends ResolversParentTypes['SmsStats'] = ResolversParentTypes['SmsStats'],
 > = ResolversObject<{
-  failed?: Resolver<Maybe<ResolversTypes["Int"]>, ParentType, ContextType>;
-  receiveFailed?: Resolver<
-    Maybe<ResolversTypes["Int"]>,
-    ParentType,
-    ContextType
-  >;
-  receiveSuccess?: Resolver<
-    Maybe<ResolversTypes["Int"]>,
-    ParentType,
-    ContextType
-  >;
-  sent?: Resolver<Maybe<ResolversTypes["Int"]>, ParentType, ContextType>;
-  skipped?: Resolver<Maybe<ResolversTypes["Int"]>, ParentType, ContextType>;
+  failed?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  receiveFailed?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  receiveSuccess?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  sent?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  skipped?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type TraceStageResolvers<
   ContextType = Context,
-  ParentType extends ResolversParentTypes["TraceStage"] =
-    ResolversParentTypes["TraceStage"],
+  ParentType extends ResolversParentTypes['TraceStage'] = ResolversParentTypes['TraceStage'],
 > = ResolversObject<{
-  errorCode?: Resolver<Maybe<ResolversTypes["Int"]>, ParentType, ContextType>;
-  errorInfo?: Resolver<
-    Maybe<ResolversTypes["String"]>,
-    ParentType,
-    ContextType
-  >;
-  eventTime?: Resolver<
-    Maybe<ResolversTypes["String"]>,
-    ParentType,
-    ContextType
-  >;
-  name?: Resolver<ResolversTypes["TraceStageName"], ParentType, ContextType>;
-  success?: Resolver<ResolversTypes["Boolean"], ParentType, ContextType>;
+  errorCode?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  errorInfo?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  eventTime?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['TraceStageName'], ParentType, ContextType>;
+  success?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type UserMetricsResolvers<
   ContextType = Context,
-  ParentType extends ResolversParentTypes["UserMetrics"] =
-    ResolversParentTypes["UserMetrics"],
+  ParentType extends ResolversParentTypes['UserMetrics'] = ResolversParentTypes['UserMetrics'],
 > = ResolversObject<{
-  duration?: Resolver<ResolversTypes["Int"], ParentType, ContextType>;
-  points?: Resolver<
-    Array<ResolversTypes["UserMetricsPoint"]>,
-    ParentType,
-    ContextType
-  >;
-  start?: Resolver<ResolversTypes["String"], ParentType, ContextType>;
-  timeUnit?: Resolver<ResolversTypes["TimeUnit"], ParentType, ContextType>;
+  duration?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  points?: Resolver<Array<ResolversTypes['UserMetricsPoint']>, ParentType, ContextType>;
+  start?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  timeUnit?: Resolver<ResolversTypes['TimeUnit'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type UserMetricsPointResolvers<
   ContextType = Context,
-  ParentType extends ResolversParentTypes["UserMetricsPoint"] =
-    ResolversParentTypes["UserMetricsPoint"],
+  ParentType extends ResolversParentTypes['UserMetricsPoint'] = ResolversParentTypes['UserMetricsPoint'],
 > = ResolversObject<{
-  active?: Resolver<Maybe<ResolversTypes["Int"]>, ParentType, ContextType>;
-  new?: Resolver<Maybe<ResolversTypes["Int"]>, ParentType, ContextType>;
-  online?: Resolver<Maybe<ResolversTypes["Int"]>, ParentType, ContextType>;
-  platform?: Resolver<ResolversTypes["Platform"], ParentType, ContextType>;
-  time?: Resolver<ResolversTypes["String"], ParentType, ContextType>;
+  active?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  new?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  online?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  platform?: Resolver<ResolversTypes['Platform'], ParentType, ContextType>;
+  time?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
