@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode, VendorError } from '../src/errors.js';
 import { startFakeServer, type FakeServer } from '../src/datasources/fake-server.js';

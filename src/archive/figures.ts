@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Kind } from 'graphql';
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import type { Channel, LossStage, MessageType, Platform, PushEventType } from '../__generated__/resolvers-types.js';
 import type { ChannelStat, Funnel, LossReason, SmsStats, TimeWindowArgs } from '../domain.js';
 import { loadTypeDefs } from '../server.js';
@@ -102,7 +102,7 @@ const LossReasonSchema = z.object({
 const SmsStatsSchema = z.object({ sent: count, receiveSuccess: count, receiveFailed: count, skipped: count, failed: count });
 
 /** One field of a stored snapshot; undefined means the snapshot does not hold it. */
-const FieldSchemas: { [F in ArchivedField]: z.ZodType<Figures[F], z.ZodTypeDef, unknown> } = {
+const FieldSchemas: { [F in ArchivedField]: z.ZodType<Figures[F], unknown> } = {
   funnel: FunnelSchema.nullable(),
   channels: z.array(ChannelStatSchema).nullable(),
   lossReasons: z.array(LossReasonSchema).nullable(),

@@ -1,6 +1,6 @@
 import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
 import type { Span } from '@opentelemetry/api';
-import type { z } from 'zod';
+import type { z } from 'zod/v4';
 import type { Vendor } from '../domain.js';
 import { ErrorCode, VendorError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -246,7 +246,7 @@ export class VendorHttp {
  * Validates a vendor's JSON at the boundary: anything off-shape (HTML error page, wrong types,
  * missing fields) is a VENDOR_ERROR, never a crash further in.
  */
-export function parseVendorJson<S extends z.ZodTypeAny>(vendor: Vendor, response: VendorResponse, schema: S): z.output<S> {
+export function parseVendorJson<S extends z.ZodType>(vendor: Vendor, response: VendorResponse, schema: S): z.output<S> {
   let json: unknown;
   try {
     json = JSON.parse(response.text);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 
 /**
  * Wire types of Alibaba Cloud Mobile Push `QueryPushStatByMsg` (RPC API, Version 2016-08-01),

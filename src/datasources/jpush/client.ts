@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from 'zod/v4';
 import { ErrorCode, VendorError } from '../../errors.js';
 import { parseVendorJson, type VendorHttp, type VendorResponse } from '../http.js';
 import { readRateLimit } from './quota.js';
@@ -98,7 +98,7 @@ export class JPushClient {
     return answer.items;
   }
 
-  private getByMsgIds<S extends z.ZodTypeAny>(endpoint: string, msgIds: readonly string[], schema: S): Promise<z.output<S>> {
+  private getByMsgIds<S extends z.ZodType>(endpoint: string, msgIds: readonly string[], schema: S): Promise<z.output<S>> {
     assertMsgIds(msgIds);
     // Commas unescaped, as in the doc's examples; the ids are digits only.
     const url = `${this.baseUrl}/${endpoint}?msg_ids=${msgIds.join(',')}`;
@@ -117,7 +117,7 @@ function assertMsgIds(msgIds: readonly string[]): void {
 }
 
 /** A JPush answer → typed value, or the VendorError it stands for. */
-function parseAnswer<S extends z.ZodTypeAny>(response: VendorResponse, schema: S): z.output<S> {
+function parseAnswer<S extends z.ZodType>(response: VendorResponse, schema: S): z.output<S> {
   const failure = toFailure(response);
   if (failure) throw failure;
   return parseVendorJson('JPUSH', { ...response, text: quoteMsgIds(response.text) }, schema);

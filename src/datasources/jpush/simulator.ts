@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { startFakeServer, type FakeReply, type FakeServer, type RecordedRequest } from '../fake-server.js';
 import { seededRandom } from '../seeded-random.js';
 import {

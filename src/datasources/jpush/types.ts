@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 
 /*
  * JPush Report API v3 wire formats (vendor-docs/jpush-report-api-v3.txt), field names verbatim.
@@ -66,7 +66,7 @@ export const JPushStatSchema = z.object({
 export type JPushSubBlock = { kind: 'channels'; channels: Record<string, JPushStat> } | { kind: 'flat'; stat: JPushStat };
 
 // A channel map's values are objects, a flat stat's are counts: neither passes as the other.
-const JPushSubBlockSchema: z.ZodType<JPushSubBlock, z.ZodTypeDef, unknown> = z.union([
+const JPushSubBlockSchema: z.ZodType<JPushSubBlock, unknown> = z.union([
   z.record(z.string(), JPushStatSchema).transform((channels) => ({ kind: 'channels' as const, channels })),
   z
     .record(z.string(), CountSchema)
@@ -150,7 +150,7 @@ export type JPushDeliveryStatusCode = 0 | 1 | 2 | 3 | 4;
 /** `POST /v3/status/message` answer: registration id → status. */
 export type JPushStatusAnswer = Record<string, { status: JPushDeliveryStatusCode }>;
 
-export const JPushStatusAnswerSchema: z.ZodType<JPushStatusAnswer, z.ZodTypeDef, unknown> = z.record(
+export const JPushStatusAnswerSchema: z.ZodType<JPushStatusAnswer, unknown> = z.record(
   z.string(),
   z.object({ status: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3), z.literal(4)]) }),
 );

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import type { z } from 'zod';
+import type { z } from 'zod/v4';
 import { ErrorCode, VendorError } from '../../errors.js';
 import { parseVendorJson, type VendorHttp, type VendorResponse } from '../http.js';
 import {
@@ -80,7 +80,7 @@ export class TencentClient {
     return { ...toVendorWindow(window, rules, this.now()), TaskID: taskIds };
   }
 
-  private post<S extends z.ZodTypeAny>(api: TencentApi, ids: number, body: () => object, schema: S, onSend?: () => void): Promise<z.output<S>> {
+  private post<S extends z.ZodType>(api: TencentApi, ids: number, body: () => object, schema: S, onSend?: () => void): Promise<z.output<S>> {
     return this.options.http.call({
       endpoint: api,
       ids,
@@ -107,7 +107,7 @@ export class TencentClient {
     return `${this.baseUrl}/v4/timpush/${api}?${query}`;
   }
 
-  private parse<S extends z.ZodTypeAny>(response: VendorResponse, schema: S): z.output<S> {
+  private parse<S extends z.ZodType>(response: VendorResponse, schema: S): z.output<S> {
     // "Unless a network error occurs, the HTTP return code of this API is 200."
     if (response.status !== 200) {
       throw new VendorError('TENCENT', ErrorCode.VENDOR_ERROR, `Tencent answered HTTP ${response.status}`, {

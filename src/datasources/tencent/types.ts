@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 
 /**
  * Tencent TIMPush wire formats, field names verbatim from the vendor docs

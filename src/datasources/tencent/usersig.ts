@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { deflateSync, inflateSync } from 'node:zlib';
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import type { TencentCredentials } from './types.js';
 
 /**
