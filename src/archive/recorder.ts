@@ -34,7 +34,8 @@ export interface RecorderOptions {
 
 /** What this process last wrote per field of a campaign (to skip rewriting unchanged figures). */
 interface Written {
-  fields: Map<string, { hash: string; at: number }>;
+  /** `value` is the object last written: answers served from the answer cache are that same object, so they skip hashing. */
+  fields: Map<string, { hash: string; at: number; value: unknown }>;
 }
 
 const key = (vendor: Vendor, id: string): string => `${vendor}\u0000${id}`;
@@ -233,7 +234,9 @@ export class Recorder {
       pending.goneAt === null &&
       fields.every((field) => {
         const last = written.fields.get(field);
-        return last !== undefined && last.hash === figuresHash(pending.figures[field]) && pending.lastAt - last.at < this.options.snapshotEveryMs;
+        if (last === undefined || pending.lastAt - last.at >= this.options.snapshotEveryMs) return false;
+        const value = pending.figures[field];
+        return last.value === value || last.hash === figuresHash(value);
       });
     if (unchanged) return undefined;
     return {
@@ -253,7 +256,7 @@ export class Recorder {
     for (const write of writes) {
       const id = key(write.vendor, write.id);
       const written = this.written.get(id) ?? { fields: new Map() };
-      for (const [field, value] of Object.entries(write.figures)) written.fields.set(field, { hash: figuresHash(value), at: write.lastAt });
+      for (const [field, value] of Object.entries(write.figures)) written.fields.set(field, { hash: figuresHash(value), at: write.lastAt, value });
       this.written.set(id, written);
     }
   }
