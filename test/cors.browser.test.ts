@@ -1,9 +1,9 @@
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeServer, type FakeServer } from '../src/datasources/fake-server.js';
+import { launchChromium } from './browser.js';
 import { startTestApp, type TestApp } from './helpers.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** A frontend page on its own origin that calls the API from the browser, as a company's dashboard would. */
 const FRONTEND = (api: string): string => `<!doctype html><html><body><pre id="out">…</pre><script>
@@ -24,10 +24,7 @@ describe('CORS from a real browser', () => {
     allowed = await startFakeServer(() => ({ status: 200, body: FRONTEND(app.url) }));
     other = await startFakeServer(() => ({ status: 200, body: FRONTEND(app.url) }));
     app = await startTestApp({ CORS_ORIGINS: allowed.url });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

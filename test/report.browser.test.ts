@@ -1,5 +1,5 @@
 import { mkdirSync, readFileSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildReport } from '../report/build.js';
 import { channelLabel, platformLabel } from '../report/src/format.js';
@@ -7,10 +7,9 @@ import { aggregateChannels, rankLossReasons, rate, type ChannelStat, type Funnel
 import { startAliyunSimulator, type AliyunSimulator } from '../src/datasources/aliyun/simulator.js';
 import { startJPushSimulator, type JPushSimulator } from '../src/datasources/jpush/simulator.js';
 import { startTencentSimulator, type TencentSimulator } from '../src/datasources/tencent/simulator.js';
+import { launchChromium } from './browser.js';
 import { startTestApp, type TestApp } from './helpers.js';
 
-// Debian's Chromium; no browser download is possible here.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = 'test/artifacts';
 const JPUSH_IDS = ['1613113584', '1229760629', '269978303'];
 
@@ -109,11 +108,7 @@ describe('the campaign report page in a real browser', () => {
   beforeAll(async () => {
     await buildReport();
     [jpush, tencent, aliyun] = await Promise.all([startJPushSimulator(), startTencentSimulator(), startAliyunSimulator()]);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      // The flags that keep Chromium off the (closed) network on its own.
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
