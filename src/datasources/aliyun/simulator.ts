@@ -184,6 +184,8 @@ export async function startAliyunSimulator(options: AliyunSimulatorOptions = {})
     const messageId = request.query.get('MessageId');
     const record = (status: number, code: string): void => {
       outcomes.push({ messageId, status, code, requestId });
+      // A simulator serving `npm start` runs for weeks: keep only the recent outcomes.
+      if (outcomes.length > 40_000) outcomes.splice(0, outcomes.length - 20_000);
     };
     const rejection = checkGateway(request) ?? checkApiParams(request.query);
     if (rejection) {
