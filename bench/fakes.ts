@@ -1,8 +1,8 @@
-import { startAliyunSimulator, type AliyunSimulator } from '../src/datasources/aliyun/simulator.js';
+import { startAliyunSimulator } from '../src/datasources/aliyun/simulator.js';
 import type { RecordedRequest } from '../src/datasources/fake-server.js';
-import { simulatorEnv } from '../src/datasources/simulator-env.js';
-import { startJPushSimulator, type JPushSimulator } from '../src/datasources/jpush/simulator.js';
-import { startTencentSimulator, type TencentSimulator } from '../src/datasources/tencent/simulator.js';
+import { simulatorEnv, type RunningSimulators } from '../src/datasources/simulator-env.js';
+import { startJPushSimulator } from '../src/datasources/jpush/simulator.js';
+import { startTencentSimulator } from '../src/datasources/tencent/simulator.js';
 import type { TencentApi } from '../src/datasources/tencent/types.js';
 
 /**
@@ -12,14 +12,7 @@ import type { TencentApi } from '../src/datasources/tencent/types.js';
  * sends 1000 calls). Tencent's 1 call/s per API and Alibaba's 50 calls/s stay as strict as the
  * vendors: they are what the scheduler and the quota gate are measured against.
  */
-export interface BenchFakes {
-  jpush: JPushSimulator;
-  tencent: TencentSimulator;
-  aliyun: AliyunSimulator;
-  /** The contract's variables pointing a service at these fakes (live mode). */
-  env: Record<string, string>;
-  close(): Promise<void>;
-}
+export type BenchFakes = RunningSimulators;
 
 export const BENCH_JPUSH_QUOTA = 1_000_000;
 

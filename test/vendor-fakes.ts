@@ -1,7 +1,7 @@
-import { startAliyunSimulator, type AliyunSimulator } from '../src/datasources/aliyun/simulator.js';
-import { startJPushSimulator, type JPushSimulator } from '../src/datasources/jpush/simulator.js';
-import { simulatorEnv } from '../src/datasources/simulator-env.js';
-import { startTencentSimulator, type TencentSimulator } from '../src/datasources/tencent/simulator.js';
+import { startAliyunSimulator } from '../src/datasources/aliyun/simulator.js';
+import { startJPushSimulator } from '../src/datasources/jpush/simulator.js';
+import { simulatorEnv, type RunningSimulators } from '../src/datasources/simulator-env.js';
+import { startTencentSimulator } from '../src/datasources/tencent/simulator.js';
 
 /** Secrets the fakes are started with; tests grep the service's output for them. */
 export const TEST_SECRETS = {
@@ -10,14 +10,7 @@ export const TEST_SECRETS = {
   aliyunAccessKeySecret: 'AliyunTestSecret0123456789abcd',
 };
 
-export interface VendorFakes {
-  jpush: JPushSimulator;
-  tencent: TencentSimulator;
-  aliyun: AliyunSimulator;
-  /** The contract's variables pointing the service at these fakes (live mode). */
-  env: Record<string, string>;
-  close(): Promise<void>;
-}
+export type VendorFakes = RunningSimulators;
 
 /**
  * The three strict fakes on loopback, with fixed test credentials. `sdkAppId` is random per call

@@ -2,6 +2,16 @@ import type { AliyunSimulator } from './aliyun/simulator.js';
 import type { JPushSimulator } from './jpush/simulator.js';
 import type { TencentSimulator } from './tencent/simulator.js';
 
+/** The three vendor simulators running together (tests, the bench). */
+export interface RunningSimulators {
+  jpush: JPushSimulator;
+  tencent: TencentSimulator;
+  aliyun: AliyunSimulator;
+  /** The contract's variables pointing a service at these simulators (live mode). */
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
 /**
  * The contract's variables that point a service at running simulators in live mode, exactly as
  * real credentials and base URLs would (tests, the bench): the live client code path, end to end.
