@@ -1,6 +1,6 @@
 import { startAliyunSimulator } from '../src/datasources/aliyun/simulator.js';
 import type { RecordedRequest } from '../src/datasources/fake-server.js';
-import { simulatorEnv, type RunningSimulators } from '../src/datasources/simulator-env.js';
+import { runningSimulators, type RunningSimulators } from '../src/datasources/simulator-env.js';
 import { startJPushSimulator } from '../src/datasources/jpush/simulator.js';
 import { startTencentSimulator } from '../src/datasources/tencent/simulator.js';
 import type { TencentApi } from '../src/datasources/tencent/types.js';
@@ -24,15 +24,7 @@ export async function startBenchFakes(latencyMs: number): Promise<BenchFakes> {
     startAliyunSimulator({ latencyMs }),
   ]);
   jpush.server.latencyMs = latencyMs;
-  return {
-    jpush,
-    tencent,
-    aliyun,
-    env: simulatorEnv({ jpush, tencent, aliyun }),
-    close: async () => {
-      await Promise.all([jpush.close(), tencent.close(), aliyun.close()]);
-    },
-  };
+  return runningSimulators(jpush, tencent, aliyun);
 }
 
 /** What one vendor endpoint received while a scenario ran. */

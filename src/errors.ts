@@ -60,9 +60,14 @@ export class VendorError extends GraphQLError {
 }
 
 /** A bad argument, found before any vendor call. */
-export function badUserInput(message: string, argumentName?: string): GraphQLError {
+export function badUserInput(message: string, argumentName?: string, httpStatus?: number): GraphQLError {
   return new GraphQLError(message, {
-    extensions: { code: ErrorCode.BAD_USER_INPUT, ...(argumentName ? { argumentName } : {}) },
+    extensions: {
+      code: ErrorCode.BAD_USER_INPUT,
+      ...(argumentName ? { argumentName } : {}),
+      // Refused before execution (operation limits): the whole request is bad, so HTTP says so.
+      ...(httpStatus ? { http: { status: httpStatus } } : {}),
+    },
   });
 }
 

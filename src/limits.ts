@@ -1,8 +1,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import {
-  GraphQLError,
   Kind,
+  type GraphQLError,
   valueFromASTUntyped,
   type DocumentNode,
   type FieldNode,
@@ -11,7 +11,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { Vendor } from './domain.js';
-import { ErrorCode } from './errors.js';
+import { badUserInput } from './errors.js';
 
 /** What one operation will ask of the vendors, read from the document before anything runs. */
 export interface OperationDemand {
@@ -98,7 +98,7 @@ export function measureDemand(
 }
 
 function refuse(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 400 } } });
+  return badUserInput(message, undefined, 400);
 }
 
 export interface LimitOptions {

@@ -402,23 +402,14 @@ describe.each([pgliteBackend(), postgresBackend()])('campaign archive on $name',
 
   it('refreshes a campaign on schedule through the vendor and stops once the vendor forgets it', async () => {
     const store = backend.fresh();
+    const REFRESHED_FUNNEL = { target: 5, sent: 4, received: 3, displayed: null, clicked: 1, dismissed: null };
     const calls: string[] = [];
     const known = new Set(['task-r']);
     const source: CampaignSource = {
       validateId: () => undefined,
       campaign: async (id) => (calls.push(`campaign:${id}`), known.has(id) ? { vendor: 'TENCENT', id } : null),
       availability: async () => 'READY',
-      funnel: async (id) => (
-        calls.push(`funnel:${id}`),
-        {
-          target: 5,
-          sent: 4,
-          received: 3,
-          displayed: null,
-          clicked: 1,
-          dismissed: null,
-        }
-      ),
+      funnel: async (id) => (calls.push(`funnel:${id}`), REFRESHED_FUNNEL),
       channels: async () => [],
       lossReasons: async () => [],
       sms: async () => null,
@@ -455,14 +446,7 @@ describe.each([pgliteBackend(), postgresBackend()])('campaign archive on $name',
       await expect.poll(history, { timeout: 10_000 }).toEqual([
         {
           fetchedAt: new Date(now).toISOString(),
-          funnel: {
-            target: 5,
-            sent: 4,
-            received: 3,
-            displayed: null,
-            clicked: 1,
-            dismissed: null,
-          },
+          funnel: REFRESHED_FUNNEL,
           channels: [],
           lossReasons: [],
           sms: null,

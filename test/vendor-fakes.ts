@@ -1,6 +1,6 @@
 import { startAliyunSimulator } from '../src/datasources/aliyun/simulator.js';
 import { startJPushSimulator } from '../src/datasources/jpush/simulator.js';
-import { simulatorEnv, type RunningSimulators } from '../src/datasources/simulator-env.js';
+import { runningSimulators, type RunningSimulators } from '../src/datasources/simulator-env.js';
 import { startTencentSimulator } from '../src/datasources/tencent/simulator.js';
 
 /** Secrets the fakes are started with; tests grep the service's output for them. */
@@ -35,15 +35,7 @@ export async function startVendorFakes(options: { sdkAppId?: string } = {}): Pro
       },
     }),
   ]);
-  return {
-    jpush,
-    tencent,
-    aliyun,
-    env: simulatorEnv({ jpush, tencent, aliyun }),
-    close: async () => {
-      await Promise.all([jpush.close(), tencent.close(), aliyun.close()]);
-    },
-  };
+  return runningSimulators(jpush, tencent, aliyun);
 }
 
 /** Sum of a Prometheus counter's samples whose labels include `labels`. */

@@ -49,6 +49,33 @@ const text = (label: string): Column => ({ label, kind: 'text' });
 const int = (label: string): Column => ({ label, kind: 'int' });
 const pct = (label: string): Column => ({ label, kind: 'pct' });
 
+/** The funnel stages and the two rates people read first, as columns and as cells. */
+const FUNNEL_COLUMNS: Column[] = [
+  int('Target'),
+  int('Sent'),
+  int('Received'),
+  int('Displayed'),
+  int('Clicked'),
+  pct('Received / sent'),
+  pct('Clicked / received'),
+];
+type FunnelFigures = {
+  target?: number | null;
+  sent?: number | null;
+  received?: number | null;
+  displayed?: number | null;
+  clicked?: number | null;
+};
+const funnelCells = (funnel: FunnelFigures | null | undefined) => [
+  funnel?.target ?? null,
+  funnel?.sent ?? null,
+  funnel?.received ?? null,
+  funnel?.displayed ?? null,
+  funnel?.clicked ?? null,
+  rate(funnel?.received, funnel?.sent),
+  rate(funnel?.clicked, funnel?.received),
+];
+
 /** The funnel with the conversion of every step (against the previous reported step) and of the target. */
 export function funnelTable(name: string, caption: string, total: FunnelTotal): Table {
   const steps = funnelSteps(total);
@@ -64,7 +91,15 @@ export function funnelTable(name: string, caption: string, total: FunnelTotal): 
   const dismissed = total.stages.dismissed;
   if (dismissed.value !== null) {
     // Alibaba's DeletedCount: cleared without opening, an outcome of received notifications.
-    rows.push({ cells: ['Dismissed', dismissed.value, rate(dismissed.value, total.stages.received.value), 'Received', rate(dismissed.value, total.stages.target.value)] });
+    rows.push({
+      cells: [
+        'Dismissed',
+        dismissed.value,
+        rate(dismissed.value, total.stages.received.value),
+        'Received',
+        rate(dismissed.value, total.stages.target.value),
+      ],
+    });
   }
   const partial = steps.some((step) => step.partial);
   return {
@@ -231,33 +266,11 @@ export function campaignsTable(name: string, caption: string, entries: readonly 
   return {
     name,
     caption,
-    columns: [
-      text('Campaign id'),
-      text('Vendor'),
-      text('Status'),
-      int('Target'),
-      int('Sent'),
-      int('Received'),
-      int('Displayed'),
-      int('Clicked'),
-      pct('Received / sent'),
-      pct('Clicked / received'),
-    ],
+    columns: [text('Campaign id'), text('Vendor'), text('Status'), ...FUNNEL_COLUMNS],
     rows: entries.map((entry) => {
       const funnel = entry.state.status === 'loaded' ? entry.state.data.funnel : null;
       return {
-        cells: [
-          entry.id,
-          VENDOR_LABEL[entry.vendor],
-          statusText(entry),
-          funnel?.target ?? null,
-          funnel?.sent ?? null,
-          funnel?.received ?? null,
-          funnel?.displayed ?? null,
-          funnel?.clicked ?? null,
-          rate(funnel?.received, funnel?.sent),
-          rate(funnel?.clicked, funnel?.received),
-        ],
+        cells: [entry.id, VENDOR_LABEL[entry.vendor], statusText(entry), ...funnelCells(funnel)],
         highlight: entry.state.status === 'failed' || (entry.state.status === 'loaded' && entry.state.errors.length > 0),
       };
     }),
@@ -266,35 +279,31 @@ export function campaignsTable(name: string, caption: string, entries: readonly 
 }
 
 /** The selection's vendors next to each other: each one's summed funnel and its two key rates. */
-export function vendorsTable(name: string, caption: string, byVendor: ReadonlyArray<{ vendor: Vendor; entries: readonly CampaignEntry[] }>): Table {
+export function vendorsTable(
+  name: string,
+  caption: string,
+  byVendor: ReadonlyArray<{ vendor: Vendor; entries: readonly CampaignEntry[] }>,
+): Table {
   return {
     name,
     caption,
-    columns: [
-      text('Vendor'),
-      int('Campaigns'),
-      int('Target'),
-      int('Sent'),
-      int('Received'),
-      int('Displayed'),
-      int('Clicked'),
-      pct('Received / sent'),
-      pct('Clicked / received'),
-    ],
+    columns: [text('Vendor'), int('Campaigns'), ...FUNNEL_COLUMNS],
     rows: byVendor.map(({ vendor, entries }) => {
-      const funnels = entries.flatMap((entry) => (entry.state.status === 'loaded' && entry.state.data.funnel ? [entry.state.data.funnel] : []));
+      const funnels = entries.flatMap((entry) =>
+        entry.state.status === 'loaded' && entry.state.data.funnel ? [entry.state.data.funnel] : [],
+      );
       const { stages } = sumFunnels(funnels);
       return {
         cells: [
           VENDOR_LABEL[vendor],
           funnels.length,
-          stages.target.value,
-          stages.sent.value,
-          stages.received.value,
-          stages.displayed.value,
-          stages.clicked.value,
-          rate(stages.received.value, stages.sent.value),
-          rate(stages.clicked.value, stages.received.value),
+          ...funnelCells({
+            target: stages.target.value,
+            sent: stages.sent.value,
+            received: stages.received.value,
+            displayed: stages.displayed.value,
+            clicked: stages.clicked.value,
+          }),
         ],
       };
     }),

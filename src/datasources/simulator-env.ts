@@ -12,6 +12,19 @@ export interface RunningSimulators {
   close(): Promise<void>;
 }
 
+/** Bundles three started simulators with their env and one close. */
+export function runningSimulators(jpush: JPushSimulator, tencent: TencentSimulator, aliyun: AliyunSimulator): RunningSimulators {
+  return {
+    jpush,
+    tencent,
+    aliyun,
+    env: simulatorEnv({ jpush, tencent, aliyun }),
+    close: async () => {
+      await Promise.all([jpush.close(), tencent.close(), aliyun.close()]);
+    },
+  };
+}
+
 /**
  * The contract's variables that point a service at running simulators in live mode, exactly as
  * real credentials and base URLs would (tests, the bench): the live client code path, end to end.
