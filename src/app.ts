@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
@@ -13,7 +14,7 @@ import { ErrorCode } from './errors.js';
 import { serveReport } from './report.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
-import { RedisAnswerCache, RedisKeyValueCache, RedisLink, redisSlotClocks } from './redis.js';
+import { RedisAnswerCache, RedisKeyValueCache, RedisLink, redisSharedQueues, redisSlotClocks } from './redis.js';
 import { buildServer } from './server.js';
 
 export interface App {
@@ -46,7 +47,8 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
   const local = new LruAnswerCache();
   const cache = countingCache(redis ? new RedisAnswerCache(redis, local) : local, (outcome) => metrics.cacheLookups.inc({ outcome }));
   const slotClocks = redis ? redisSlotClocks(redis) : localSlotClocks;
-  const vendors = await startVendors({ config, env, cache, logger, metrics, slotClocks });
+  const sharedQueues = redis ? redisSharedQueues(redis) : undefined;
+  const vendors = await startVendors({ config, env, cache, logger, metrics, slotClocks, sharedQueues });
   const apollo = buildServer({ logger, config, persistedQueries: redis ? new RedisKeyValueCache(redis) : undefined });
   await apollo.start();
   // Opens its store in the background: the service answers live while it starts (or is down).
@@ -149,9 +151,15 @@ async function graphql(req: IncomingMessage, res: ServerResponse, url: URL, deps
   } catch (error) {
     return sendJson(res, 400, { errors: [{ message: (error as Error).message, extensions: { code: 'BAD_REQUEST' } }] });
   }
+  // The client going away before its answer aborts the vendor work only it waited for.
+  const gone = new AbortController();
+  setMaxListeners(0, gone.signal); // every key the request waits on listens to it
+  res.on('close', () => {
+    if (!res.writableFinished) gone.abort();
+  });
   const result = await deps.apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-    context: async () => createContext(deps.vendors, deps.archive),
+    context: async () => createContext(deps.vendors, deps.archive, gone.signal),
   });
   res.statusCode = result.status ?? 200;
   for (const [key, value] of result.headers) res.setHeader(key, value);
@@ -192,5 +200,3 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
   res.end(JSON.stringify(value));
 }
-
-

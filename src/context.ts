@@ -8,18 +8,25 @@ export interface Context {
   sources: Sources;
   /** This request's view of the campaign archive; absent when the app runs without one. */
   archive?: ArchiveSession;
+  /** Aborts when the client has gone away. */
+  signal?: AbortSignal;
 }
 
-export function createContext(vendors: Vendors, archive?: Archive): Context {
+/**
+ * `signal` aborts when the request's client goes away: vendor work that only this request waited
+ * for is then dropped from the vendors' queues.
+ */
+export function createContext(vendors: Vendors, archive?: Archive, signal?: AbortSignal): Context {
   // The archive decorates every vendor alike: it records their answers and stands in once they forget.
   const session = archive?.session();
   const wrap = <S extends CampaignSource>(vendor: Vendor, source: S): S => (session ? session.wrap(vendor, source) : source);
   return {
     archive: session,
+    signal,
     sources: {
-      JPUSH: wrap('JPUSH', vendors.JPUSH.createSource()),
-      TENCENT: wrap('TENCENT', vendors.TENCENT.createSource()),
-      ALIYUN: wrap('ALIYUN', vendors.ALIYUN.createSource()),
+      JPUSH: wrap('JPUSH', vendors.JPUSH.createSource(signal)),
+      TENCENT: wrap('TENCENT', vendors.TENCENT.createSource(signal)),
+      ALIYUN: wrap('ALIYUN', vendors.ALIYUN.createSource(signal)),
     },
   };
 }

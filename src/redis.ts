@@ -2,21 +2,41 @@ import type { KeyValueCache, KeyValueCacheSetOptions } from '@apollo/utils.keyva
 import { Redis } from 'ioredis';
 import type { AnswerCache } from './cache.js';
 import { sleep } from './datasources/http.js';
-import { LocalSlotClock, type SlotClockFactory } from './datasources/slot-clock.js';
+import { LocalSlotClock, type SharedQueueFactory, type SlotClockFactory } from './datasources/slot-clock.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
+
+/** How often the link checks Redis with a PING, and how long that PING may take. */
+export interface RedisHealthOptions {
+  intervalMs: number;
+  timeoutMs: number;
+}
+
+const DEFAULT_HEALTH: RedisHealthOptions = { intervalMs: 1_000, timeoutMs: 500 };
 
 /**
  * The Redis connection shared by the cache, the APQ store and the cross-replica quota. Commands
  * fail fast while Redis is away (no offline queue), so callers fall back instead of waiting;
- * ioredis keeps reconnecting in the background. Going down and coming back are logged once each.
+ * ioredis keeps reconnecting in the background. A timed PING also catches a Redis that stalls
+ * with its connection open: it is then bypassed like one that is gone (local cache, local
+ * pacing) until a PING answers again. Going down and coming back are logged once each.
  */
 export class RedisLink {
   readonly client: Redis;
-  private up = false;
+  private connected = false;
+  /** The last PING answered in time. */
+  private answering = true;
   private announcedDown = false;
+  private subscriberClient: Redis | undefined;
+  private readonly listeners = new Map<string, Array<(message: string) => void>>();
+  private readonly health: NodeJS.Timeout;
 
-  constructor(url: string, logger: Logger, metrics: Metrics) {
+  constructor(
+    url: string,
+    private readonly logger: Logger,
+    private readonly metrics: Metrics,
+    healthOptions: RedisHealthOptions = DEFAULT_HEALTH,
+  ) {
     this.client = new Redis(url, {
       lazyConnect: false,
       enableOfflineQueue: false,
@@ -26,29 +46,78 @@ export class RedisLink {
       retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
     });
     this.client.on('ready', () => {
-      this.up = true;
-      metrics.redisUp.set(1);
-      if (this.announcedDown) logger.info('redis is back: shared cache and quota resumed');
-      this.announcedDown = false;
+      this.connected = true;
+      this.changed();
     });
     const down = (): void => {
-      this.up = false;
-      metrics.redisUp.set(0);
-      if (!this.announcedDown) {
-        // Never log the URL: it may carry a password.
-        logger.warn('redis unavailable: answering from the in-process cache with a conservative local quota');
-        this.announcedDown = true;
-      }
+      this.connected = false;
+      this.changed();
     };
     this.client.on('error', down);
     this.client.on('close', down);
+    this.health = setInterval(() => void this.ping(healthOptions.timeoutMs), healthOptions.intervalMs);
+    this.health.unref();
   }
 
   get ready(): boolean {
-    return this.up && this.client.status === 'ready';
+    return this.connected && this.answering && this.client.status === 'ready';
+  }
+
+  private async ping(timeoutMs: number): Promise<void> {
+    if (this.client.status !== 'ready') return;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    const answered = await Promise.race([
+      this.client.ping().then(
+        () => true,
+        () => false,
+      ),
+      late,
+    ]);
+    clearTimeout(timer);
+    if (answered !== this.answering) {
+      this.answering = answered;
+      this.changed();
+    }
+  }
+
+  private changed(): void {
+    const up = this.ready;
+    this.metrics.redisUp.set(up ? 1 : 0);
+    if (up && this.announcedDown) {
+      this.logger.info('redis is back: shared cache and quota resumed');
+      this.announcedDown = false;
+    } else if (!up && !this.announcedDown) {
+      // Never log the URL: it may carry a password.
+      this.logger.warn('redis unavailable: answering from the in-process cache with a conservative local quota');
+      this.announcedDown = true;
+    }
+  }
+
+  /** Calls `listener` with every message on `channel` (one subscriber connection for all channels). */
+  subscribe(channel: string, listener: (message: string) => void): void {
+    if (!this.subscriberClient) {
+      // Subscribing is queued until connected, and ioredis subscribes again after a reconnect.
+      const subscriber = this.client.duplicate({ enableOfflineQueue: true, commandTimeout: undefined });
+      subscriber.on('error', () => undefined); // the main connection reports outages
+      subscriber.on('message', (name: string, message: string) => {
+        for (const each of this.listeners.get(name) ?? []) each(message);
+      });
+      this.subscriberClient = subscriber;
+    }
+    const existing = this.listeners.get(channel);
+    if (existing) existing.push(listener);
+    else {
+      this.listeners.set(channel, [listener]);
+      void this.subscriberClient.subscribe(channel).catch(() => undefined);
+    }
   }
 
   async close(): Promise<void> {
+    clearInterval(this.health);
+    this.subscriberClient?.disconnect();
     this.client.disconnect();
   }
 }
@@ -159,6 +228,114 @@ export function redisSlotClocks(link: RedisLink): SlotClockFactory {
       sent() {
         local.sent();
         if (link.ready) void link.client.eval(MARK_SENT, 1, `pushgraph:slot:${key}`, intervalMs).catch(() => undefined);
+      },
+    };
+  };
+}
+
+/**
+ * One look at a shared slot queue (see SharedSlotQueue), atomically, on Redis's clock.
+ * KEYS: slot (the same key as the API's slot clock), queue (zset member -> score), items (hash
+ * member -> payload), leases (zset member -> until when it is in a replica's call).
+ * ARGV: interval, maxBatchSize, leaseMs, maxQueued, take (0/1), count of fresh items, then
+ * (member, score, payload) for the fresh items and then for the re-asserted ones.
+ * Returns { refused members, taken (member, payload)..., waitMs (-1 = empty) }.
+ */
+const POLL_QUEUE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local interval, maxBatch, leaseMs, maxQueued = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local fresh = tonumber(ARGV[6])
+redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now)
+local refused = {}
+local n = 0
+for i = 7, #ARGV, 3 do
+  n = n + 1
+  local member = ARGV[i]
+  if not redis.call('ZSCORE', KEYS[2], member) and not redis.call('ZSCORE', KEYS[4], member) then
+    if n <= fresh and redis.call('ZCARD', KEYS[2]) >= maxQueued then
+      refused[#refused + 1] = member
+    else
+      redis.call('ZADD', KEYS[2], tonumber(ARGV[i + 1]), member)
+      redis.call('HSET', KEYS[3], member, ARGV[i + 2])
+    end
+  end
+end
+for k = 2, 4 do redis.call('PEXPIRE', KEYS[k], leaseMs + 60000) end
+if ARGV[5] ~= '1' then return { refused, {}, 0 } end
+local nextAt = tonumber(redis.call('GET', KEYS[1]) or '0')
+if now < nextAt then return { refused, {}, nextAt - now } end
+local taken = {}
+local group = nil
+for _, member in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+  local payload = redis.call('HGET', KEYS[3], member)
+  if not payload then
+    redis.call('ZREM', KEYS[2], member)
+  else
+    local g = cjson.decode(payload).group
+    if group == nil then group = g end
+    if g == group then
+      taken[#taken + 1] = member
+      taken[#taken + 1] = payload
+      if #taken >= maxBatch * 2 then break end
+    end
+  end
+end
+if #taken == 0 then return { refused, {}, -1 } end
+for i = 1, #taken, 2 do
+  redis.call('ZREM', KEYS[2], taken[i])
+  redis.call('HDEL', KEYS[3], taken[i])
+  redis.call('ZADD', KEYS[4], now + leaseMs, taken[i])
+end
+redis.call('SET', KEYS[1], now + interval, 'PX', interval + 1000)
+return { refused, taken, 0 }
+`;
+
+const DROP_MEMBERS = `
+for i = 1, #ARGV do
+  redis.call('ZREM', KEYS[1], ARGV[i])
+  redis.call('HDEL', KEYS[2], ARGV[i])
+end
+return 0
+`;
+
+/** The queues every replica shares, one per rate-limited API (Tencent: per SDKAppID and API). */
+export function redisSharedQueues(link: RedisLink): SharedQueueFactory {
+  return (key, intervalMs) => {
+    const base = `pushgraph:queue:${key}`;
+    const keys = [`pushgraph:slot:${key}`, `${base}:waiting`, `${base}:items`, `${base}:leases`];
+    const channel = `${base}:answers`;
+    return {
+      get ready() {
+        return link.ready;
+      },
+      async poll(fresh, waiting, take, limits) {
+        const args = [...fresh, ...waiting].flatMap((item) => [item.member, String(item.score), item.payload]);
+        const reply = (await link.client.eval(
+          POLL_QUEUE,
+          keys.length,
+          ...keys,
+          intervalMs,
+          limits.maxBatchSize,
+          limits.leaseMs,
+          limits.maxQueued,
+          take ? 1 : 0,
+          fresh.length,
+          ...args,
+        )) as [string[], string[], number];
+        const [refused, flat, waitMs] = reply;
+        const taken: Array<{ member: string; payload: string }> = [];
+        for (let i = 0; i + 1 < flat.length; i += 2) taken.push({ member: flat[i]!, payload: flat[i + 1]! });
+        return { refused, taken, waitMs: Number(waitMs) };
+      },
+      drop(members) {
+        if (members.length > 0) void link.client.eval(DROP_MEMBERS, 2, keys[1]!, keys[2]!, ...members).catch(() => undefined);
+      },
+      publish(message) {
+        void link.client.publish(channel, message).catch(() => undefined);
+      },
+      subscribe(listener) {
+        link.subscribe(channel, listener);
       },
     };
   };

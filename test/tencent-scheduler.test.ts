@@ -50,7 +50,9 @@ function harness(options: { failures?: Array<Error | undefined>; maxAttempts?: n
   const scheduler = new BatchScheduler<Item, string>({
     clock,
     maxBatchSize: 5,
+    keyOf: (item) => `${item.window}:${item.id}`,
     groupOf: (item) => item.window,
+    overloaded: () => new Error('full'),
     retryable: (error) => error instanceof Transient,
     maxAttempts: options.maxAttempts ?? 3,
     send: async (items, onSend) => {

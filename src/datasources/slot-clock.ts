@@ -45,3 +45,50 @@ export class LocalSlotClock implements SlotClock {
 }
 
 export const localSlotClocks: SlotClockFactory = (_key, intervalMs) => new LocalSlotClock(intervalMs);
+
+/** An item in a queue every replica shares: `member` is its identity, `payload` what any replica needs to send it. */
+export interface SharedQueueItem {
+  member: string;
+  /** Order in the queue (ms since the epoch when this replica first asked). */
+  score: number;
+  /** JSON `{ group, item }`: the queue reads `group`, the sending replica the item. */
+  payload: string;
+}
+
+export interface SharedQueueLimits {
+  maxBatchSize: number;
+  /** Items the queue holds at most; new ones beyond are refused. */
+  maxQueued: number;
+  /** How long a taken item counts as in flight: a replica that died with it lets it be queued again after this. */
+  leaseMs: number;
+}
+
+export interface SharedPoll {
+  /** Fresh members refused because the queue is full. */
+  refused: string[];
+  /** Taken for this replica's call (one group, at most maxBatchSize), when the slot had come. */
+  taken: Array<{ member: string; payload: string }>;
+  /** When nothing was taken: ms until the next slot, or -1 when the queue is empty. */
+  waitMs: number;
+}
+
+/**
+ * The queue of one rate-limited API shared by every replica (Redis): each replica puts in the ids
+ * its requests wait for, whichever replica wins a slot takes up to a call's worth of them, and the
+ * answers go back to every replica as messages. Items are re-asserted at every poll, so a queue
+ * lost or a member dropped by another replica comes back while someone still waits for it.
+ */
+export interface SharedSlotQueue {
+  /** False while Redis is away or stalled: the scheduler then paces itself with its local clock. */
+  readonly ready: boolean;
+  /** Adds `fresh` (bounded), re-asserts `waiting`, and with `take` takes a batch if the slot has come. */
+  poll(fresh: SharedQueueItem[], waiting: SharedQueueItem[], take: boolean, limits: SharedQueueLimits): Promise<SharedPoll>;
+  /** Members no request of this replica waits for any more (another replica still waiting re-asserts them). */
+  drop(members: string[]): void;
+  publish(message: string): void;
+  /** Every message published for this queue, by any replica (this one included). */
+  subscribe(listener: (message: string) => void): void;
+}
+
+/** Makes the shared queue of one rate-limited API; the slots are those of the clock of the same `key`. */
+export type SharedQueueFactory = (key: string, intervalMs: number) => SharedSlotQueue;

@@ -3,7 +3,7 @@ import type { Config, Env } from '../config.js';
 import type { CampaignRef, ChannelStat, DataAvailability, Funnel, LossReason, SmsStats, TimeWindowArgs, Vendor } from '../domain.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import type { SlotClockFactory } from './slot-clock.js';
+import type { SharedQueueFactory, SlotClockFactory } from './slot-clock.js';
 
 /** Campaign fields that take `since`/`until`. */
 export type WindowedField = 'funnel' | 'channels' | 'lossReasons';
@@ -35,8 +35,11 @@ export type VendorMode = 'live' | 'simulated';
 export interface VendorRuntime<S extends CampaignSource = CampaignSource> {
   vendor: Vendor;
   mode: VendorMode;
-  /** A fresh source per request: its DataLoaders must not outlive the request. */
-  createSource(): S;
+  /**
+   * A fresh source per request: its DataLoaders must not outlive the request. `signal` aborts when
+   * the request's client goes away: vendor work only it waited for is then dropped from the queues.
+   */
+  createSource(signal?: AbortSignal): S;
   /** Stops what the vendor started (the built-in simulator). */
   close(): Promise<void>;
 }
@@ -50,4 +53,6 @@ export interface VendorDeps {
   metrics: Metrics;
   /** Rate slots shared by every request of the process, and by every replica with REDIS_URL. */
   slotClocks: SlotClockFactory;
+  /** With REDIS_URL: slot queues shared by every replica (Tencent), on the same slots as `slotClocks`. */
+  sharedQueues?: SharedQueueFactory;
 }

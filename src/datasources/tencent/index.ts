@@ -56,6 +56,7 @@ export async function startTencent(deps: VendorDeps): Promise<VendorRuntime<Tenc
     retry: { attempts: 1 },
   });
   const client = new TencentClient({ baseUrl: apiUrl, credentials, http });
+  const queues = deps.sharedQueues;
   const batchers = createTencentBatchers({
     client,
     cache: deps.cache,
@@ -63,11 +64,14 @@ export async function startTencent(deps: VendorDeps): Promise<VendorRuntime<Tenc
     sdkAppId: credentials.sdkAppId,
     // Keyed by SDKAppID and API: Tencent counts each API's calls per app, across all our replicas.
     clock: (api) => deps.slotClocks(`tencent:${credentials.sdkAppId}:${api}`, TENCENT_SLOT_INTERVAL_MS),
+    shared: queues && ((api) => queues(`tencent:${credentials.sdkAppId}:${api}`, TENCENT_SLOT_INTERVAL_MS)),
+    // Every attempt of a shared call: its slot wait and the vendor's timeout.
+    leaseMs: 3 * (2 * TENCENT_SLOT_INTERVAL_MS + deps.config.vendorTimeoutMs),
   });
   return {
     vendor: 'TENCENT',
     mode: simulator ? 'simulated' : 'live',
-    createSource: () => createTencentSource(batchers),
+    createSource: (signal) => createTencentSource(batchers, signal),
     close: async () => {
       await simulator?.close();
     },
@@ -75,7 +79,9 @@ export async function startTencent(deps: VendorDeps): Promise<VendorRuntime<Tenc
 }
 
 /** Where calls go: Tencent with the configured credentials, or a fresh simulator with its demo ones. */
-async function connect(settings: TencentSettings): Promise<{ credentials: TencentCredentials; apiUrl: string; simulator?: TencentSimulator }> {
+async function connect(
+  settings: TencentSettings,
+): Promise<{ credentials: TencentCredentials; apiUrl: string; simulator?: TencentSimulator }> {
   if (settings.credentials) return { credentials: settings.credentials, apiUrl: settings.apiUrl };
   const simulator = await startTencentSimulator({ adminId: settings.adminId });
   return { credentials: simulator.credentials, apiUrl: simulator.url, simulator };

@@ -6,8 +6,9 @@ import { SharedBatcher } from '../batcher.js';
 import { TENCENT_MAX_TASK_IDS, type TencentClient } from './client.js';
 import type { TencentSource } from './index.js';
 import { toCampaignStatistics, toDeviceTrace, toLossReasons, type TencentCampaignStatistics } from './mapper.js';
-import type { SlotClock } from '../slot-clock.js';
-import { BatchScheduler } from './scheduler.js';
+import { Interest } from '../interest.js';
+import type { SharedSlotQueue, SlotClock } from '../slot-clock.js';
+import { BatchScheduler, queueFull } from './scheduler.js';
 import type { TencentApi } from './types.js';
 import { checkWindow, DEFAULT_WINDOW, LOSS_WINDOW, STATISTICS_WINDOW, windowKey, type WindowSpec } from './window.js';
 
@@ -31,6 +32,8 @@ export interface TencentBatchers {
   statistics: SharedBatcher<WindowedTask, TencentCampaignStatistics>;
   loss: SharedBatcher<WindowedTask, LossReason[]>;
   trace: SharedBatcher<TraceQuery, DeviceTrace[]>;
+  /** Who still waits for each key of each API: keys nobody waits for leave the slot queues. */
+  interest: Record<'statistics' | 'loss' | 'trace', Interest>;
 }
 
 export interface TencentBatchersOptions {
@@ -41,6 +44,10 @@ export interface TencentBatchersOptions {
   sdkAppId: string;
   /** The slot clock of one API ("Maximum calling frequency: 1 time/second" on every TIMPush page). */
   clock(api: TencentApi): SlotClock;
+  /** With REDIS_URL: the API's queue shared by every replica. */
+  shared?(api: TencentApi): SharedSlotQueue;
+  /** How long a replica's call of shared ids may take, retries included, before others queue them again. */
+  leaseMs: number;
 }
 
 const windowedKey = (task: WindowedTask): string => JSON.stringify([task.taskId, windowKey(task.window)]);
@@ -80,18 +87,30 @@ function scheduled<K, V>(
 
 const retryable = (error: unknown): boolean => error instanceof VendorError && error.transient;
 
+/** What every TIMPush API's scheduler shares: slots, the cross-replica queue, retries, the queue bound. */
+function slotOptions(options: TencentBatchersOptions, api: TencentApi, interest: Interest) {
+  return {
+    clock: options.clock(api),
+    shared: options.shared?.(api),
+    leaseMs: options.leaseMs,
+    interest,
+    retryable,
+    maxAttempts: MAX_ATTEMPTS,
+    overloaded: () => queueFull('TENCENT', api),
+  };
+}
+
 /** Statistics and loss: up to 5 TaskIDs of one window per call, answered per TaskID. */
 function windowedScheduler<R extends { TaskID: string }, V>(
-  clock: SlotClock,
+  slots: ReturnType<typeof slotOptions>,
   fetch: (taskIds: string[], window: WindowSpec, onSend: () => void) => Promise<R[]>,
   map: (result: R) => V,
 ): BatchScheduler<WindowedTask, V | null> {
   return new BatchScheduler({
-    clock,
+    ...slots,
     maxBatchSize: TENCENT_MAX_TASK_IDS,
+    keyOf: windowedKey,
     groupOf: (task) => windowKey(task.window),
-    retryable,
-    maxAttempts: MAX_ATTEMPTS,
     send: async (tasks, onSend) => {
       // A batch is one group, so its tasks share one window.
       const results = await fetch(
@@ -107,23 +126,23 @@ function windowedScheduler<R extends { TaskID: string }, V>(
 
 export function createTencentBatchers(options: TencentBatchersOptions): TencentBatchers {
   const { client } = options;
+  const interest = { statistics: new Interest(), loss: new Interest(), trace: new Interest() };
   const statistics = windowedScheduler(
-    options.clock('all_member_push_statistics'),
+    slotOptions(options, 'all_member_push_statistics', interest.statistics),
     (taskIds, window, onSend) => client.allMemberPushStatistics(taskIds, window, onSend),
     toCampaignStatistics,
   );
   const loss = windowedScheduler(
-    options.clock('all_member_push_loss'),
+    slotOptions(options, 'all_member_push_loss', interest.loss),
     (taskIds, window, onSend) => client.allMemberPushLoss(taskIds, window, onSend),
     toLossReasons,
   );
   // Trace doc: one TaskID and one UserID per call.
   const trace = new BatchScheduler<TraceQuery, DeviceTrace[] | null>({
-    clock: options.clock('all_member_push_trace'),
+    ...slotOptions(options, 'all_member_push_trace', interest.trace),
     maxBatchSize: 1,
+    keyOf: traceKey,
     groupOf: traceKey,
-    retryable,
-    maxAttempts: MAX_ATTEMPTS,
     // maxBatchSize 1: a batch is exactly one query.
     send: async ([query], onSend) => {
       const instances = query ? await client.allMemberPushTrace(query.taskId, query.userId, onSend) : [];
@@ -135,6 +154,7 @@ export function createTencentBatchers(options: TencentBatchersOptions): TencentB
     statistics: scheduled('tencent.statistics', options, windowedKey, statistics),
     loss: scheduled('tencent.loss', options, windowedKey, loss),
     trace: scheduled('tencent.trace', options, traceKey, trace),
+    interest,
   };
 }
 
@@ -152,26 +172,45 @@ function checkId(value: string, argumentName: string): void {
  * scheduler batches (across requests too), and each key resolves as soon as the call carrying
  * it answers, not when the slowest key of the request does.
  */
-function perRequest<K, V>(batcher: SharedBatcher<K, V>, keyOf: (key: K) => string, name: string): DataLoader<K, V | null, string> {
-  return new DataLoader<K, V | null, string>((keys) => batcher.loadMany(keys), { batch: false, cacheKeyFn: keyOf, name });
+function perRequest<K, V>(
+  batcher: SharedBatcher<K, V>,
+  keyOf: (key: K) => string,
+  name: string,
+  interest: Interest,
+  signal: AbortSignal | undefined,
+): { load(key: K): Promise<V | null> } {
+  const loader = new DataLoader<K, V | null, string>((keys) => batcher.loadMany(keys), { batch: false, cacheKeyFn: keyOf, name });
+  return {
+    // The request holds the key while it waits: once its client is gone (and nobody else waits), the key leaves the queue.
+    load: async (key) => {
+      const release = interest.hold(keyOf(key), signal);
+      try {
+        return await loader.load(key);
+      } finally {
+        release();
+      }
+    },
+  };
 }
 
 /**
  * The per-request source. Windows are checked before any call. A campaign exists when the
  * statistics over the default window (the last 30 days) list its TaskID.
  */
-export function createTencentSource(batchers: TencentBatchers, now: () => number = Date.now): TencentSource {
-  const statistics = perRequest(batchers.statistics, windowedKey, 'tencent.statistics');
-  const loss = perRequest(batchers.loss, windowedKey, 'tencent.loss');
-  const trace = perRequest(batchers.trace, traceKey, 'tencent.trace');
+export function createTencentSource(batchers: TencentBatchers, signal?: AbortSignal, now: () => number = Date.now): TencentSource {
+  const statistics = perRequest(batchers.statistics, windowedKey, 'tencent.statistics', batchers.interest.statistics, signal);
+  const loss = perRequest(batchers.loss, windowedKey, 'tencent.loss', batchers.interest.loss, signal);
+  const trace = perRequest(batchers.trace, traceKey, 'tencent.trace', batchers.interest.trace, signal);
   return {
     validateId: (id) => checkId(id, 'id'),
     validateWindow: (field, args) => void checkWindow(args, field === 'lossReasons' ? LOSS_WINDOW : STATISTICS_WINDOW, now()),
     campaign: async (id) => ((await statistics.load({ taskId: id, window: DEFAULT_WINDOW })) ? { vendor: 'TENCENT', id } : null),
     availability: async () => 'READY',
     // Null when Tencent has no figures for the task in that window.
-    funnel: async (id, args) => (await statistics.load({ taskId: id, window: checkWindow(args, STATISTICS_WINDOW, now()) }))?.funnel ?? null,
-    channels: async (id, args) => (await statistics.load({ taskId: id, window: checkWindow(args, STATISTICS_WINDOW, now()) }))?.channels ?? null,
+    funnel: async (id, args) =>
+      (await statistics.load({ taskId: id, window: checkWindow(args, STATISTICS_WINDOW, now()) }))?.funnel ?? null,
+    channels: async (id, args) =>
+      (await statistics.load({ taskId: id, window: checkWindow(args, STATISTICS_WINDOW, now()) }))?.channels ?? null,
     // A task absent from the loss answer lost nothing Tencent recorded in that window.
     lossReasons: async (id, args) => (await loss.load({ taskId: id, window: checkWindow(args, LOSS_WINDOW, now()) })) ?? [],
     sms: async () => null,

@@ -1,0 +1,50 @@
+/**
+ * Who still waits for each vendor key. A request holds a key while it waits for it (until its
+ * answer, or until the client goes away); vendor work for a key nobody holds any more is dropped
+ * from the queues. Several requests sharing a key share its call: it is dropped only once the
+ * last of them lets go.
+ */
+export class Interest {
+  private readonly held = new Map<string, { count: number; controller: AbortController }>();
+
+  /** Holds `key` until the returned release is called (idempotent) or `signal` aborts. */
+  hold(key: string, signal?: AbortSignal): () => void {
+    if (signal?.aborted) return () => undefined;
+    let entry = this.held.get(key);
+    if (!entry) {
+      entry = { count: 0, controller: new AbortController() };
+      this.held.set(key, entry);
+    }
+    entry.count += 1;
+    const holding = entry;
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      signal?.removeEventListener('abort', release);
+      holding.count -= 1;
+      if (holding.count === 0) {
+        if (this.held.get(key) === holding) this.held.delete(key);
+        holding.controller.abort();
+      }
+    };
+    signal?.addEventListener('abort', release, { once: true });
+    return release;
+  }
+
+  /** Aborts once nobody holds `key`; already aborted when nobody holds it now. */
+  signal(key: string): AbortSignal {
+    return this.held.get(key)?.controller.signal ?? AbortSignal.abort();
+  }
+
+  /** Aborts once none of `keys` is held any more (a call carrying them serves nobody). */
+  signalAll(keys: readonly string[]): AbortSignal {
+    const signals = keys.map((key) => this.signal(key));
+    const live = signals.filter((signal) => !signal.aborted);
+    if (live.length === 0) return AbortSignal.abort();
+    const all = new AbortController();
+    let left = live.length;
+    for (const signal of live) signal.addEventListener('abort', () => --left === 0 && all.abort(), { once: true });
+    return all.signal;
+  }
+}
