@@ -2,7 +2,7 @@ import type { KeyValueCache, KeyValueCacheSetOptions } from '@apollo/utils.keyva
 import { Redis } from 'ioredis';
 import type { AnswerCache } from './cache.js';
 import { sleep } from './datasources/http.js';
-import { LocalSlotClock, type SharedQueueFactory, type SlotClockFactory } from './datasources/slot-clock.js';
+import { LocalSlotClock, type SharedQueueFactory, type SharedRateWindow, type SlotClockFactory } from './datasources/slot-clock.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 
@@ -338,5 +338,48 @@ export function redisSharedQueues(link: RedisLink): SharedQueueFactory {
         link.subscribe(channel, listener);
       },
     };
+  };
+}
+
+/**
+ * A sliding window of calls on Redis's clock. KEYS[1]: zset call -> when it stops counting.
+ * ARGV: call, limit, windowMs. Returns 0 when the call may start (recorded), else ms to wait.
+ */
+const TRY_START = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local limit, windowMs = tonumber(ARGV[2]), tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZCARD', KEYS[1]) < limit then
+  redis.call('ZADD', KEYS[1], now + windowMs, ARGV[1])
+  redis.call('PEXPIRE', KEYS[1], windowMs + 60000)
+  return 0
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return math.max(1, tonumber(oldest[2]) - now)
+`;
+
+/** An answered call counts until a window after its answer (only if it still counts). */
+const ANSWERED = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[2]), ARGV[1])
+return 0
+`;
+
+/** Rate windows shared by every replica, one per `key` (Alibaba: per AccessKey). */
+export function redisRateWindow(link: RedisLink, key: string): SharedRateWindow {
+  const window = `pushgraph:window:${key}`;
+  return {
+    get ready() {
+      return link.ready;
+    },
+    async tryStart(call, limit, windowMs) {
+      const waitMs = Number(await link.client.eval(TRY_START, 1, window, call, limit, windowMs));
+      return waitMs === 0 ? { started: true } : { started: false, waitMs };
+    },
+    answered(call, windowMs) {
+      if (link.ready) void link.client.eval(ANSWERED, 1, window, call, windowMs).catch(() => undefined);
+    },
   };
 }

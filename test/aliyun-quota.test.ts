@@ -71,4 +71,22 @@ describe('Alibaba quota gate', () => {
     await vi.advanceTimersByTimeAsync(1);
     expect(granted.map((g) => g.at - start)).toEqual([0, 0, 1_300]);
   });
+
+  it('drops a waiting call whose signal aborts (nobody needs it) and refuses beyond maxWaiting with VENDOR_RATE_LIMITED', async () => {
+    const gate = new AliyunQuotaGate({ maxConcurrency: 1, callsPerWindow: 50, windowMs: 1_000, maxWaiting: 2 });
+    const first = await gate.acquire();
+    const gone = new AbortController();
+    const dropped = gate
+      .acquire('QueryPushStatByMsg', gone.signal)
+      .catch((error: { extensions: { vendorCode: string } }) => error.extensions.vendorCode);
+    const kept = gate.acquire();
+    const refused = gate.acquire().catch((error: { extensions: { code: string } }) => error.extensions.code);
+    expect(await refused).toBe('VENDOR_RATE_LIMITED');
+    gone.abort();
+    expect(await dropped).toBe('ABANDONED');
+    first();
+    // The slot goes to the call still wanted, not to the dropped one.
+    const release = await kept;
+    release();
+  });
 });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { startAliyunSimulator } from '../src/datasources/aliyun/simulator.js';
 import { startJPushSimulator } from '../src/datasources/jpush/simulator.js';
 import { runningSimulators, type RunningSimulators } from '../src/datasources/simulator-env.js';
@@ -13,8 +14,8 @@ export const TEST_SECRETS = {
 export type VendorFakes = RunningSimulators;
 
 /**
- * The three strict fakes on loopback, with fixed test credentials. `sdkAppId` is random per call
- * unless given, so test files sharing the machine's Redis never share a Tencent quota key.
+ * The three strict fakes on loopback, with fixed test credentials. `sdkAppId` and the Alibaba
+ * AccessKey id are random per call, so test files sharing the machine's Redis never share a quota key.
  */
 export async function startVendorFakes(options: { sdkAppId?: string } = {}): Promise<VendorFakes> {
   const [jpush, tencent, aliyun] = await Promise.all([
@@ -29,7 +30,7 @@ export async function startVendorFakes(options: { sdkAppId?: string } = {}): Pro
     }),
     startAliyunSimulator({
       credentials: {
-        accessKeyId: 'LTAItestkeyid',
+        accessKeyId: `LTAItest${randomBytes(6).toString('hex')}`,
         accessKeySecret: TEST_SECRETS.aliyunAccessKeySecret,
         appKey: '23267207',
       },

@@ -28,6 +28,8 @@ export interface VendorCall<T> {
   /** Number of ids this call carries (logs and metrics show batching). */
   ids?: number;
   request(): VendorRequest;
+  /** Aborts once nobody waits for this call's answer: a call still waiting at the quota gate is dropped. */
+  signal?: AbortSignal;
   /** Called as each attempt leaves (after the quota gate): rate clocks count from the real send. */
   onSend?(): void;
   /** Turns an answer (any status below 500) into a value, or throws a {@link VendorError}. */
@@ -39,7 +41,7 @@ export interface VendorCall<T> {
  * limits) and returns the function that frees the slot once the answer is in.
  */
 export interface QuotaGate {
-  acquire(endpoint: string): Promise<() => void>;
+  acquire(endpoint: string, signal?: AbortSignal): Promise<() => void>;
   /** Learns from every answer, e.g. JPush's `X-Rate-Limit-*` headers. */
   observe?(endpoint: string, response: VendorResponse): void;
 }
@@ -133,7 +135,10 @@ export class VendorHttp {
           );
           throw failure;
         }
-        this.options.logger.info({ vendor: this.vendor, endpoint: call.endpoint, attempt, delay, code: failure.code }, 'vendor call retried');
+        this.options.logger.info(
+          { vendor: this.vendor, endpoint: call.endpoint, attempt, delay, code: failure.code },
+          'vendor call retried',
+        );
         await sleep(delay);
       }
     }
@@ -151,7 +156,7 @@ export class VendorHttp {
 
   private async attempt<T>(call: VendorCall<T>): Promise<T> {
     const waitStarted = performance.now();
-    const release = this.options.gate ? await this.options.gate.acquire(call.endpoint) : undefined;
+    const release = this.options.gate ? await this.options.gate.acquire(call.endpoint, call.signal) : undefined;
     this.options.metrics.quotaWait.observe({ vendor: this.vendor, endpoint: call.endpoint }, (performance.now() - waitStarted) / 1000);
     try {
       return await this.breaker(call.endpoint).execute(() => this.exchange(call));
@@ -187,9 +192,12 @@ export class VendorHttp {
       response = { status: answer.status, headers: answer.headers, text: await answer.text() };
     } catch (error) {
       const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      throw this.unavailable(timedOut ? `${this.vendor} did not answer within ${this.options.timeoutMs} ms` : `${this.vendor} could not be reached`, {
-        vendorCode: timedOut ? 'TIMEOUT' : 'CONNECTION_ERROR',
-      });
+      throw this.unavailable(
+        timedOut ? `${this.vendor} did not answer within ${this.options.timeoutMs} ms` : `${this.vendor} could not be reached`,
+        {
+          vendorCode: timedOut ? 'TIMEOUT' : 'CONNECTION_ERROR',
+        },
+      );
     }
     span.setAttribute('http.response.status_code', response.status);
     const seconds = (performance.now() - started) / 1000;

@@ -92,3 +92,19 @@ export interface SharedSlotQueue {
 
 /** Makes the shared queue of one rate-limited API; the slots are those of the clock of the same `key`. */
 export type SharedQueueFactory = (key: string, intervalMs: number) => SharedSlotQueue;
+
+/**
+ * A rate window every replica shares (Redis): the calls that started for one AccessKey, each
+ * counting until a window after its answer, as the Alibaba gate counts them in-process (src/datasources/aliyun/quota.ts).
+ */
+export interface SharedRateWindow {
+  /** False while Redis is away or stalled: the gate then counts locally, at a third of the rate. */
+  readonly ready: boolean;
+  /** Records a call starting now if fewer than `limit` count; else how long until the oldest stops counting. */
+  tryStart(call: string, limit: number, windowMs: number): Promise<{ started: true } | { started: false; waitMs: number }>;
+  /** The call was answered: it counts until a window after now. */
+  answered(call: string, windowMs: number): void;
+}
+
+/** The rate window of one quota (`key`: vendor and credential), shared by every replica. */
+export type SharedRateWindowFactory = (key: string) => SharedRateWindow;

@@ -3,7 +3,7 @@ import type { Config, Env } from '../config.js';
 import type { CampaignRef, ChannelStat, DataAvailability, Funnel, LossReason, SmsStats, TimeWindowArgs, Vendor } from '../domain.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import type { SharedQueueFactory, SlotClockFactory } from './slot-clock.js';
+import type { SharedQueueFactory, SharedRateWindowFactory, SlotClockFactory } from './slot-clock.js';
 
 /** Campaign fields that take `since`/`until`. */
 export type WindowedField = 'funnel' | 'channels' | 'lossReasons';
@@ -55,4 +55,6 @@ export interface VendorDeps {
   slotClocks: SlotClockFactory;
   /** With REDIS_URL: slot queues shared by every replica (Tencent), on the same slots as `slotClocks`. */
   sharedQueues?: SharedQueueFactory;
+  /** With REDIS_URL: call-rate windows shared by every replica (Alibaba per AccessKey). */
+  rateWindows?: SharedRateWindowFactory;
 }

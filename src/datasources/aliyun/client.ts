@@ -51,14 +51,16 @@ export class AliyunClient {
   /**
    * `QueryPushStatByMsg` for one message (the API takes exactly one MessageId).
    * @param messageId a numeric MessageId, as a string.
+   * @param signal aborts once nobody waits for the answer: a call still queued for the quota is dropped.
    * @returns Alibaba's answer; an empty `PushStat` list means it knows no such message.
    * @throws VendorError: VENDOR_ERROR with Alibaba's Code/Message/RequestId, VENDOR_RATE_LIMITED
    *   when throttling outlasted the retries, VENDOR_UNAVAILABLE on 5xx, timeouts, network errors.
    */
-  queryPushStatByMsg(messageId: string): Promise<QueryPushStatByMsgResponse> {
+  queryPushStatByMsg(messageId: string, signal?: AbortSignal): Promise<QueryPushStatByMsgResponse> {
     return this.options.http.call({
       endpoint: QUERY_PUSH_STAT_BY_MSG.Action,
       ids: 1,
+      signal,
       request: () => ({ url: `${this.endpoint}/?${this.signed({ MessageId: messageId })}` }),
       parse: (response) => this.parse(response, messageId),
     });
@@ -85,7 +87,14 @@ export class AliyunClient {
     const failure = parseVendorJson('ALIYUN', response, AliyunErrorResponseSchema);
     // Alibaba support traces a failed call by its RequestId: keep it in the log.
     this.options.logger.warn(
-      { vendor: 'ALIYUN', endpoint: QUERY_PUSH_STAT_BY_MSG.Action, messageId, status: response.status, vendorCode: failure.Code, requestId: failure.RequestId },
+      {
+        vendor: 'ALIYUN',
+        endpoint: QUERY_PUSH_STAT_BY_MSG.Action,
+        messageId,
+        status: response.status,
+        vendorCode: failure.Code,
+        requestId: failure.RequestId,
+      },
       'Alibaba Cloud Push answered an error',
     );
     const detail = { vendorCode: failure.Code, vendorMessage: failure.Message, status: response.status, requestId: failure.RequestId };

@@ -1,5 +1,6 @@
 import { intVar, nonEmpty, type Env } from '../../config.js';
 import { VendorHttp } from '../http.js';
+import { Interest } from '../interest.js';
 import type { CampaignSource, VendorDeps, VendorRuntime } from '../vendor.js';
 import { ALIYUN_DEFAULT_ENDPOINT, AliyunClient } from './client.js';
 import { createAliyunSource, createPushStatBatcher } from './loader.js';
@@ -48,14 +49,23 @@ export async function startAliyun(deps: VendorDeps): Promise<VendorRuntime<Aliyu
       maxConcurrency: settings.maxConcurrency,
       callsPerWindow: ALIYUN_CALLS_PER_SECOND,
       windowMs: ALIYUN_RATE_WINDOW_MS,
+      // Alibaba's flow control counts per AccessKey, whichever replica calls.
+      shared: deps.rateWindows?.(`aliyun:${credentials.accessKeyId}`),
     }),
   });
   const client = new AliyunClient({ endpoint, credentials, http, logger: deps.logger });
-  const batcher = createPushStatBatcher({ client, cache: deps.cache, ttlMs: deps.config.cacheTtlSeconds * 1000, appKey: credentials.appKey });
+  const interest = new Interest();
+  const batcher = createPushStatBatcher({
+    client,
+    cache: deps.cache,
+    ttlMs: deps.config.cacheTtlSeconds * 1000,
+    appKey: credentials.appKey,
+    interest,
+  });
   return {
     vendor: 'ALIYUN',
     mode: simulator ? 'simulated' : 'live',
-    createSource: () => createAliyunSource(batcher),
+    createSource: (signal) => createAliyunSource(batcher, interest, signal),
     close: async () => {
       await simulator?.close();
     },
@@ -63,7 +73,9 @@ export async function startAliyun(deps: VendorDeps): Promise<VendorRuntime<Aliyu
 }
 
 /** Where calls go: Alibaba with the configured credentials, or a fresh simulator with its demo ones. */
-async function connect(settings: AliyunSettings): Promise<{ credentials: AliyunCredentials; endpoint: string; simulator?: AliyunSimulator }> {
+async function connect(
+  settings: AliyunSettings,
+): Promise<{ credentials: AliyunCredentials; endpoint: string; simulator?: AliyunSimulator }> {
   if (settings.credentials) return { credentials: settings.credentials, endpoint: settings.endpoint };
   const simulator = await startAliyunSimulator();
   return { credentials: simulator.credentials, endpoint: simulator.url, simulator };

@@ -1,6 +1,7 @@
 import type { AnswerCache } from '../../cache.js';
 import { badUserInput } from '../../errors.js';
 import { SharedBatcher } from '../batcher.js';
+import type { Interest } from '../interest.js';
 import type { CampaignSource } from '../vendor.js';
 import type { AliyunClient } from './client.js';
 import { findPushStat, toCampaignFigures, type AliyunCampaignFigures } from './mapper.js';
@@ -11,6 +12,8 @@ export interface PushStatBatcherOptions {
   ttlMs: number;
   /** Namespaces the cache: two apps' MessageIds are different messages. */
   appKey: string;
+  /** Who still waits for each MessageId: a call nobody waits for leaves the gate's queue. */
+  interest: Interest;
 }
 
 /**
@@ -30,7 +33,7 @@ export function createPushStatBatcher(options: PushStatBatcherOptions): SharedBa
       const figures = new Map<string, AliyunCampaignFigures>();
       await Promise.all(
         messageIds.map(async (messageId) => {
-          const stat = findPushStat(await options.client.queryPushStatByMsg(messageId), messageId);
+          const stat = findPushStat(await options.client.queryPushStatByMsg(messageId, options.interest.signal(messageId)), messageId);
           if (stat) figures.set(messageId, toCampaignFigures(stat));
         }),
       );
@@ -53,8 +56,23 @@ export function validateMessageId(id: string): void {
  * The per-request source: a fresh DataLoader over the shared batcher, so a request's fields and
  * aliases asking the same MessageId share one answer.
  */
-export function createAliyunSource(batcher: SharedBatcher<string, AliyunCampaignFigures>): CampaignSource {
-  const figures = batcher.loader();
+export function createAliyunSource(
+  batcher: SharedBatcher<string, AliyunCampaignFigures>,
+  interest: Interest,
+  signal?: AbortSignal,
+): CampaignSource {
+  const loader = batcher.loader();
+  // The request holds the id while it waits; once its client is gone (and nobody else waits), the call leaves the queue.
+  const figures = {
+    load: async (id: string): Promise<AliyunCampaignFigures | null> => {
+      const release = interest.hold(id, signal);
+      try {
+        return await loader.load(id);
+      } finally {
+        release();
+      }
+    },
+  };
   return {
     validateId: validateMessageId,
     campaign: async (id) => ((await figures.load(id)) ? { vendor: 'ALIYUN', id } : null),
