@@ -14,7 +14,7 @@ import { ErrorCode } from './errors.js';
 import { serveReport } from './report.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
-import { RedisAnswerCache, RedisKeyValueCache, RedisLink, redisRateWindow, redisSharedQueues, redisSlotClocks } from './redis.js';
+import { RedisAnswerCache, RedisKeyValueCache, RedisLink, redisQuotas, redisSlotClocks } from './redis.js';
 import { buildServer } from './server.js';
 
 export interface App {
@@ -47,9 +47,8 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
   const local = new LruAnswerCache();
   const cache = countingCache(redis ? new RedisAnswerCache(redis, local) : local, (outcome) => metrics.cacheLookups.inc({ outcome }));
   const slotClocks = redis ? redisSlotClocks(redis) : localSlotClocks;
-  const sharedQueues = redis ? redisSharedQueues(redis) : undefined;
-  const rateWindows = redis ? (key: string) => redisRateWindow(redis, key) : undefined;
-  const vendors = await startVendors({ config, env, cache, logger, metrics, slotClocks, sharedQueues, rateWindows });
+  const sharedQuotas = redis ? redisQuotas(redis) : undefined;
+  const vendors = await startVendors({ config, env, cache, logger, metrics, slotClocks, sharedQuotas });
   const apollo = buildServer({ logger, config, persistedQueries: redis ? new RedisKeyValueCache(redis) : undefined });
   await apollo.start();
   // Opens its store in the background: the service answers live while it starts (or is down).

@@ -2,7 +2,14 @@ import type { KeyValueCache, KeyValueCacheSetOptions } from '@apollo/utils.keyva
 import { Redis } from 'ioredis';
 import type { AnswerCache } from './cache.js';
 import { sleep } from './datasources/http.js';
-import { LocalSlotClock, type SharedQueueFactory, type SharedRateWindow, type SlotClockFactory } from './datasources/slot-clock.js';
+import {
+  LocalSlotClock,
+  type SharedMinuteQuota,
+  type SharedQuotas,
+  type SharedRateWindow,
+  type SharedSlotQueue,
+  type SlotClockFactory,
+} from './datasources/slot-clock.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 
@@ -299,45 +306,43 @@ end
 return 0
 `;
 
-/** The queues every replica shares, one per rate-limited API (Tencent: per SDKAppID and API). */
-export function redisSharedQueues(link: RedisLink): SharedQueueFactory {
-  return (key, intervalMs) => {
-    const base = `pushgraph:queue:${key}`;
-    const keys = [`pushgraph:slot:${key}`, `${base}:waiting`, `${base}:items`, `${base}:leases`];
-    const channel = `${base}:answers`;
-    return {
-      get ready() {
-        return link.ready;
-      },
-      async poll(fresh, waiting, take, limits) {
-        const args = [...fresh, ...waiting].flatMap((item) => [item.member, String(item.score), item.payload]);
-        const reply = (await link.client.eval(
-          POLL_QUEUE,
-          keys.length,
-          ...keys,
-          intervalMs,
-          limits.maxBatchSize,
-          limits.leaseMs,
-          limits.maxQueued,
-          take ? 1 : 0,
-          fresh.length,
-          ...args,
-        )) as [string[], string[], number];
-        const [refused, flat, waitMs] = reply;
-        const taken: Array<{ member: string; payload: string }> = [];
-        for (let i = 0; i + 1 < flat.length; i += 2) taken.push({ member: flat[i]!, payload: flat[i + 1]! });
-        return { refused, taken, waitMs: Number(waitMs) };
-      },
-      drop(members) {
-        if (members.length > 0) void link.client.eval(DROP_MEMBERS, 2, keys[1]!, keys[2]!, ...members).catch(() => undefined);
-      },
-      publish(message) {
-        void link.client.publish(channel, message).catch(() => undefined);
-      },
-      subscribe(listener) {
-        link.subscribe(channel, listener);
-      },
-    };
+/** The queue every replica shares for one rate-limited API (Tencent: per SDKAppID and API). */
+function redisSlotQueue(link: RedisLink, key: string, intervalMs: number): SharedSlotQueue {
+  const base = `pushgraph:queue:${key}`;
+  const keys = [`pushgraph:slot:${key}`, `${base}:waiting`, `${base}:items`, `${base}:leases`];
+  const channel = `${base}:answers`;
+  return {
+    get ready() {
+      return link.ready;
+    },
+    async poll(fresh, waiting, take, limits) {
+      const args = [...fresh, ...waiting].flatMap((item) => [item.member, String(item.score), item.payload]);
+      const reply = (await link.client.eval(
+        POLL_QUEUE,
+        keys.length,
+        ...keys,
+        intervalMs,
+        limits.maxBatchSize,
+        limits.leaseMs,
+        limits.maxQueued,
+        take ? 1 : 0,
+        fresh.length,
+        ...args,
+      )) as [string[], string[], number];
+      const [refused, flat, waitMs] = reply;
+      const taken: Array<{ member: string; payload: string }> = [];
+      for (let i = 0; i + 1 < flat.length; i += 2) taken.push({ member: flat[i]!, payload: flat[i + 1]! });
+      return { refused, taken, waitMs: Number(waitMs) };
+    },
+    drop(members) {
+      if (members.length > 0) void link.client.eval(DROP_MEMBERS, 2, keys[1]!, keys[2]!, ...members).catch(() => undefined);
+    },
+    publish(message) {
+      void link.client.publish(channel, message).catch(() => undefined);
+    },
+    subscribe(listener) {
+      link.subscribe(channel, listener);
+    },
   };
 }
 
@@ -368,7 +373,7 @@ return 0
 `;
 
 /** Rate windows shared by every replica, one per `key` (Alibaba: per AccessKey). */
-export function redisRateWindow(link: RedisLink, key: string): SharedRateWindow {
+function redisRateWindow(link: RedisLink, key: string): SharedRateWindow {
   const window = `pushgraph:window:${key}`;
   return {
     get ready() {
@@ -381,5 +386,81 @@ export function redisRateWindow(link: RedisLink, key: string): SharedRateWindow 
     answered(call, windowMs) {
       if (link.ready) void link.client.eval(ANSWERED, 1, window, call, windowMs).catch(() => undefined);
     },
+  };
+}
+
+/**
+ * One app key's minute quota (JPush). KEYS[1]: hash quota, remaining, resetAt (Redis ms), beyond.
+ * Returns {1} to go, or {0, ms until the reset, beyond the cap (0/1)}.
+ */
+const TAKE_MINUTE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local remaining = redis.call('HGET', KEYS[1], 'remaining')
+if not remaining then return { 1 } end
+local resetAt = tonumber(redis.call('HGET', KEYS[1], 'resetAt') or '0')
+if now >= resetAt then
+  local quota = redis.call('HGET', KEYS[1], 'quota')
+  if not quota then
+    redis.call('DEL', KEYS[1])
+    return { 1 }
+  end
+  remaining = quota
+  resetAt = now + tonumber(ARGV[1])
+  redis.call('HSET', KEYS[1], 'remaining', quota, 'resetAt', resetAt, 'beyond', 0)
+  redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[1]) + 120000)
+end
+if tonumber(remaining) > 0 then
+  redis.call('HINCRBY', KEYS[1], 'remaining', -1)
+  return { 1 }
+end
+return { 0, resetAt - now, tonumber(redis.call('HGET', KEYS[1], 'beyond') or '0') }
+`;
+
+/**
+ * What an answer said. ARGV: quota ('' = not said), remaining, resetMs, beyond (0/1). Within the
+ * same window (resets within 2 s of each other) the smaller count wins: other replicas' calls in
+ * flight are not in this answer's count, and JPush's count only goes down until it resets.
+ */
+const LEARN_MINUTE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local remaining, resetMs = tonumber(ARGV[2]), tonumber(ARGV[3])
+local resetAt = now + resetMs
+local known = redis.call('HGET', KEYS[1], 'remaining')
+local knownReset = tonumber(redis.call('HGET', KEYS[1], 'resetAt') or '0')
+if known and math.abs(knownReset - resetAt) < 2000 then remaining = math.min(remaining, tonumber(known)) end
+if ARGV[1] ~= '' then redis.call('HSET', KEYS[1], 'quota', ARGV[1]) end
+redis.call('HSET', KEYS[1], 'remaining', remaining, 'resetAt', resetAt, 'beyond', ARGV[4])
+redis.call('PEXPIRE', KEYS[1], resetMs + 120000)
+return 0
+`;
+
+/** JPush's default window, assumed when a window turns before an answer says more. */
+const MINUTE_MS = 60_000;
+
+function redisMinuteQuota(link: RedisLink, key: string): SharedMinuteQuota {
+  const hash = `pushgraph:quota:${key}`;
+  return {
+    get ready() {
+      return link.ready;
+    },
+    async take() {
+      const [go, waitMs, beyond] = (await link.client.eval(TAKE_MINUTE, 1, hash, MINUTE_MS)) as number[];
+      return go === 1 ? undefined : { waitMs: Number(waitMs), beyondCap: beyond === 1 };
+    },
+    learn(state) {
+      const args = [state.quota === undefined ? '' : String(state.quota), state.remaining, state.resetMs, state.beyondCap ? 1 : 0];
+      void link.client.eval(LEARN_MINUTE, 1, hash, ...args).catch(() => undefined);
+    },
+  };
+}
+
+/** The vendors' quotas in Redis, counted for every replica. */
+export function redisQuotas(link: RedisLink): SharedQuotas {
+  return {
+    queue: (key, intervalMs) => redisSlotQueue(link, key, intervalMs),
+    window: (key) => redisRateWindow(link, key),
+    minuteQuota: (key) => redisMinuteQuota(link, key),
   };
 }

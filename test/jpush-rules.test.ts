@@ -123,4 +123,42 @@ describe('JPush quota gate', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(passed).toBe(true);
   });
+
+  const exhausted = (reset: string): VendorResponse =>
+    answer({ 'X-Rate-Limit-Quota': '2400', 'X-Rate-Limit-Remaining': '0', 'X-Rate-Limit-Reset': reset });
+  const codeOf = (promise: Promise<unknown>): Promise<unknown> =>
+    promise.then(
+      () => 'passed',
+      (error: { extensions: { code: string; vendorCode: string } }) => `${error.extensions.code} ${error.extensions.vendorCode}`,
+    );
+
+  it('answers VENDOR_RATE_LIMITED at once for a reset beyond 60 s (3600, an epoch value), without a timer, and looks again after 60 s', async () => {
+    vi.useFakeTimers();
+    for (const reset of ['3600', String(Math.floor(Date.now() / 1000) + 30)]) {
+      const gate = new JPushQuota();
+      (await gate.acquire())();
+      gate.observe('messages/detail', exhausted(reset));
+      expect(await codeOf(gate.acquire())).toBe('VENDOR_RATE_LIMITED QUOTA_WAIT_TOO_LONG');
+      // Nothing left waiting or spinning.
+      expect(vi.getTimerCount()).toBe(0);
+      await vi.advanceTimersByTimeAsync(59_999);
+      expect(await codeOf(gate.acquire())).toBe('VENDOR_RATE_LIMITED QUOTA_WAIT_TOO_LONG');
+      await vi.advanceTimersByTimeAsync(1);
+      expect(await codeOf(gate.acquire())).toBe('passed');
+    }
+  });
+
+  it('lets a request that is gone stop waiting at once, leaving no timer behind', async () => {
+    vi.useFakeTimers();
+    const gate = new JPushQuota();
+    (await gate.acquire())();
+    gate.observe('messages/detail', exhausted('30'));
+    const gone = new AbortController();
+    const waiting = codeOf(gate.acquire('messages/detail', gone.signal));
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(vi.getTimerCount()).toBe(1);
+    gone.abort();
+    expect(await waiting).toBe('VENDOR_UNAVAILABLE ABANDONED');
+    expect(vi.getTimerCount()).toBe(0);
+  });
 });

@@ -90,9 +90,6 @@ export interface SharedSlotQueue {
   subscribe(listener: (message: string) => void): void;
 }
 
-/** Makes the shared queue of one rate-limited API; the slots are those of the clock of the same `key`. */
-export type SharedQueueFactory = (key: string, intervalMs: number) => SharedSlotQueue;
-
 /**
  * A rate window every replica shares (Redis): the calls that started for one AccessKey, each
  * counting until a window after its answer, as the Alibaba gate counts them in-process (src/datasources/aliyun/quota.ts).
@@ -106,5 +103,33 @@ export interface SharedRateWindow {
   answered(call: string, windowMs: number): void;
 }
 
-/** The rate window of one quota (`key`: vendor and credential), shared by every replica. */
-export type SharedRateWindowFactory = (key: string) => SharedRateWindow;
+/** What JPush's headers said of one app key's minute quota (the reset bounded by the gate). */
+export interface MinuteQuotaState {
+  quota?: number;
+  remaining: number;
+  /** Until the window resets, at most the gate's cap. */
+  resetMs: number;
+  /** JPush asked for a longer wait than the cap: calls are refused until the reset rather than held. */
+  beyondCap: boolean;
+}
+
+/** One app key's minute quota (JPush) counted for every replica. */
+export interface SharedMinuteQuota {
+  readonly ready: boolean;
+  /** Takes a call from what is left: undefined = go; else how long until the window resets. */
+  take(): Promise<{ waitMs: number; beyondCap: boolean } | undefined>;
+  learn(state: MinuteQuotaState): void;
+}
+
+/**
+ * The quotas every replica shares through Redis (REDIS_URL); `key` names the quota (vendor,
+ * app or credential, API). Absent without Redis: each process then counts on its own.
+ */
+export interface SharedQuotas {
+  /** The slot queue of one API allowing a call per `intervalMs`; its slots are those of the slot clock of the same key. */
+  queue(key: string, intervalMs: number): SharedSlotQueue;
+  /** A sliding call-rate window (Alibaba per AccessKey). */
+  window(key: string): SharedRateWindow;
+  /** A per-minute quota learnt from the vendor's headers (JPush per app key). */
+  minuteQuota(key: string): SharedMinuteQuota;
+}

@@ -3,7 +3,7 @@ import type { Config, Env } from '../config.js';
 import type { CampaignRef, ChannelStat, DataAvailability, Funnel, LossReason, SmsStats, TimeWindowArgs, Vendor } from '../domain.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import type { SharedQueueFactory, SharedRateWindowFactory, SlotClockFactory } from './slot-clock.js';
+import type { SharedQuotas, SlotClockFactory } from './slot-clock.js';
 
 /** Campaign fields that take `since`/`until`. */
 export type WindowedField = 'funnel' | 'channels' | 'lossReasons';
@@ -53,8 +53,6 @@ export interface VendorDeps {
   metrics: Metrics;
   /** Rate slots shared by every request of the process, and by every replica with REDIS_URL. */
   slotClocks: SlotClockFactory;
-  /** With REDIS_URL: slot queues shared by every replica (Tencent), on the same slots as `slotClocks`. */
-  sharedQueues?: SharedQueueFactory;
-  /** With REDIS_URL: call-rate windows shared by every replica (Alibaba per AccessKey). */
-  rateWindows?: SharedRateWindowFactory;
+  /** With REDIS_URL: the vendors' quotas counted for every replica (Tencent's queue on the slots of `slotClocks`). */
+  sharedQuotas?: SharedQuotas;
 }

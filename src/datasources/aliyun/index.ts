@@ -50,7 +50,7 @@ export async function startAliyun(deps: VendorDeps): Promise<VendorRuntime<Aliyu
       callsPerWindow: ALIYUN_CALLS_PER_SECOND,
       windowMs: ALIYUN_RATE_WINDOW_MS,
       // Alibaba's flow control counts per AccessKey, whichever replica calls.
-      shared: deps.rateWindows?.(`aliyun:${credentials.accessKeyId}`),
+      shared: deps.sharedQuotas?.window(`aliyun:${credentials.accessKeyId}`),
     }),
   });
   const client = new AliyunClient({ endpoint, credentials, http, logger: deps.logger });

@@ -33,7 +33,8 @@ export async function startJPush(deps: VendorDeps): Promise<VendorRuntime<JPushS
     timeoutMs: deps.config.vendorTimeoutMs,
     logger: deps.logger,
     metrics: deps.metrics,
-    gate: new JPushQuota(),
+    // JPush counts the quota per app key, whichever replica calls.
+    gate: new JPushQuota({ shared: deps.sharedQuotas?.minuteQuota(`jpush:${target.appKey}`) }),
   });
   const loaders = new JPushLoaders({
     client: new JPushClient({ ...target, http }),
@@ -44,7 +45,7 @@ export async function startJPush(deps: VendorDeps): Promise<VendorRuntime<JPushS
   return {
     vendor: 'JPUSH',
     mode: simulator ? 'simulated' : 'live',
-    createSource: () => loaders.createSource(),
+    createSource: (signal) => loaders.createSource(signal),
     close: async () => {
       await simulator?.close();
     },

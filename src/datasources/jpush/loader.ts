@@ -3,6 +3,7 @@ import type { DeviceDelivery, TimeUnit, UserMetrics } from '../../domain.js';
 import { badUserInput, VendorError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { SharedBatcher } from '../batcher.js';
+import { Interest } from '../interest.js';
 import type { CampaignSource } from '../vendor.js';
 import type { JPushClient } from './client.js';
 import { toDeliveryStatus, toFallbackReport, toReport, toUserMetrics, type JPushReport } from './mapper.js';
@@ -77,6 +78,8 @@ export class JPushLoaders {
   private readonly reports: SharedBatcher<string, JPushReport>;
   private readonly statuses: SharedBatcher<StatusKey, DeliveryStatus>;
   private readonly users: SharedBatcher<UsersKey, UserMetrics>;
+  /** Who still waits for each msg_id: a report call none of whose ids is awaited leaves the quota queue. */
+  private readonly interest = new Interest();
   /** Until when this app key is known to lack messages/detail (JPush 2003). */
   private vipMissingUntil = 0;
 
@@ -128,7 +131,7 @@ export class JPushLoaders {
   private async fetchReports(ids: string[]): Promise<Map<string, JPushReport>> {
     if (Date.now() >= this.vipMissingUntil) {
       try {
-        const details = await this.options.client.getMessagesDetail(ids);
+        const details = await this.options.client.getMessagesDetail(ids, this.interest.signalAll(ids));
         return new Map(details.map((detail) => [detail.msg_id, toReport(detail)]));
       } catch (error) {
         if (!(error instanceof VendorError && error.detail.vendorCode === String(JPushErrorCode.NOT_AUTHORIZED))) throw error;
@@ -139,7 +142,7 @@ export class JPushLoaders {
         );
       }
     }
-    const rows = await this.options.client.getReceivedDetail(ids);
+    const rows = await this.options.client.getReceivedDetail(ids, this.interest.signalAll(ids));
     return new Map(rows.map((row) => [row.msg_id, toFallbackReport(row)]));
   }
 
@@ -158,15 +161,23 @@ export class JPushLoaders {
     return answers;
   }
 
-  /** A fresh source for one request: its DataLoaders batch this request's ids, then are dropped. */
-  createSource(): JPushSource {
+  /**
+   * A fresh source for one request: its DataLoaders batch this request's ids, then are dropped.
+   * The request holds its msg_ids while it waits; `signal` (the client went away) lets go of them.
+   */
+  createSource(signal?: AbortSignal): JPushSource {
     const reports = this.reports.loader();
     const statuses = this.statuses.loader();
     const users = this.users.loader();
     // funnel, channels and availability of one id share the request's one load of it.
     const report = async (id: string): Promise<JPushReport | null> => {
       validateMsgId(id);
-      return reports.load(id);
+      const release = this.interest.hold(id, signal);
+      try {
+        return await reports.load(id);
+      } finally {
+        release();
+      }
     };
     return {
       validateId: validateMsgId,

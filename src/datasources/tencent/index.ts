@@ -56,7 +56,7 @@ export async function startTencent(deps: VendorDeps): Promise<VendorRuntime<Tenc
     retry: { attempts: 1 },
   });
   const client = new TencentClient({ baseUrl: apiUrl, credentials, http });
-  const queues = deps.sharedQueues;
+  const shared = deps.sharedQuotas;
   const batchers = createTencentBatchers({
     client,
     cache: deps.cache,
@@ -64,7 +64,7 @@ export async function startTencent(deps: VendorDeps): Promise<VendorRuntime<Tenc
     sdkAppId: credentials.sdkAppId,
     // Keyed by SDKAppID and API: Tencent counts each API's calls per app, across all our replicas.
     clock: (api) => deps.slotClocks(`tencent:${credentials.sdkAppId}:${api}`, TENCENT_SLOT_INTERVAL_MS),
-    shared: queues && ((api) => queues(`tencent:${credentials.sdkAppId}:${api}`, TENCENT_SLOT_INTERVAL_MS)),
+    shared: shared && ((api) => shared.queue(`tencent:${credentials.sdkAppId}:${api}`, TENCENT_SLOT_INTERVAL_MS)),
     // Every attempt of a shared call: its slot wait and the vendor's timeout.
     leaseMs: 3 * (2 * TENCENT_SLOT_INTERVAL_MS + deps.config.vendorTimeoutMs),
   });
