@@ -1,6 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Interest } from '../src/datasources/interest.js';
 import { LocalSlotClock, type SlotClock } from '../src/datasources/slot-clock.js';
 import { BatchScheduler } from '../src/datasources/tencent/scheduler.js';
+import { startTestApp, type TestApp } from './helpers.js';
+import { startVendorFakes, type VendorFakes } from './vendor-fakes.js';
 
 /** A clock whose slots come only when the test grants them (the first one is free). */
 class ManualClock implements SlotClock {
@@ -144,6 +147,41 @@ describe('BatchScheduler', () => {
   });
 });
 
+describe('BatchScheduler queue bound and abandonment', () => {
+  it('refuses an item beyond maxQueued at once, and drops a queued item once nobody holds it', async () => {
+    const clock = new ManualClock();
+    const sent: string[][] = [];
+    const interest = new Interest();
+    const scheduler = new BatchScheduler<string, string>({
+      clock,
+      maxBatchSize: 1,
+      maxQueued: 2,
+      keyOf: (id) => id,
+      groupOf: () => '',
+      retryable: () => false,
+      maxAttempts: 1,
+      overloaded: () => new Error('full'),
+      interest,
+      send: async (ids, onSend) => {
+        onSend();
+        sent.push(ids);
+        return (id) => `answer:${id}`;
+      },
+    });
+    const holds = ['a', 'b', 'c'].map((id) => interest.hold(id));
+    const answers = ['a', 'b', 'c'].map((id) => scheduler.enqueue(id).catch((error: Error) => error.message));
+    await settle();
+    // a left at the free slot; b waits; c was one too many.
+    expect(await answers[2]).toBe('full');
+    holds[1]!();
+    expect(await answers[1]).toMatch(/^abandoned/);
+    clock.grant();
+    await settle();
+    expect(sent).toEqual([['a']]);
+    expect(await answers[0]).toBe('answer:a');
+  });
+});
+
 describe('LocalSlotClock', () => {
   /** A clock on a hand-moved time line that records how long each claim waited. */
   function timeline() {
@@ -177,5 +215,43 @@ describe('LocalSlotClock', () => {
     clock.sent();
     await clock.claim();
     expect(state.waits).toEqual([1_100]);
+  });
+});
+
+describe('Tencent work nobody waits for', () => {
+  let fakes: VendorFakes;
+  let app: TestApp;
+  beforeAll(async () => {
+    fakes = await startVendorFakes();
+    app = await startTestApp(fakes.env);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await fakes?.close();
+  });
+
+  it('leaves the queue when its client goes away, while an id another request waits for keeps its call', async () => {
+    const ids = Array.from({ length: 15 }, (_, i) => `gone-${Date.now().toString(36)}-${i}`);
+    const query = (list: string[]): string =>
+      JSON.stringify({ query: `{ campaigns(vendor: TENCENT, ids: ${JSON.stringify(list)}) { id funnel { target } } }` });
+    const client = new AbortController();
+    const post = (body: string, signal?: AbortSignal) =>
+      fetch(`${app.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal });
+    const leaving = post(query(ids), client.signal).catch(() => 'aborted');
+    // After the first call has left with ids 0..4.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const staying = post(query(ids.slice(10)));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    client.abort();
+    expect(await leaving).toBe('aborted');
+    const answer = (await (await staying).json()) as { data: { campaigns: Array<{ id: string; funnel: { target: number } }> } };
+    expect(answer.data.campaigns.map((campaign) => campaign.funnel.target)).toEqual(
+      ids.slice(10).map((id) => fakes.tencent.task(id).statistics.TotalCount),
+    );
+    // Give the dropped ids' slot time to pass: nothing more leaves.
+    await new Promise((resolve) => setTimeout(resolve, 1_300));
+    expect(
+      fakes.tencent.callsTo('all_member_push_statistics').map((request) => (JSON.parse(request.body) as { TaskID: string[] }).TaskID),
+    ).toEqual([ids.slice(0, 5), ids.slice(10)]);
   });
 });
