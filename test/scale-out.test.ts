@@ -39,6 +39,22 @@ describe('two replicas sharing one Redis', () => {
     for (const id of ids) expect(byId.get(id)!.funnel.target).toBe(fakes.tencent.task(id).statistics.TotalCount);
   });
 
+  it("tells both replicas the vendor's refusal of a shared call, with its code", async () => {
+    const ids = [`refused-${run}-a`, `refused-${run}-b`];
+    // A call just left, so both replicas' ids wait for the next slot and share its call.
+    await a.gql(funnels([`refused-${run}-first`]));
+    // 70001 is not transient: the one call carrying both replicas' ids fails once for everyone.
+    fakes.tencent.failNext('all_member_push_statistics', 70001);
+    const before = fakes.tencent.callsTo('all_member_push_statistics').length;
+    const answers = await Promise.all([a.gql(funnels(ids.slice(0, 1))), b.gql(funnels(ids.slice(1)))]);
+    expect(fakes.tencent.callsTo('all_member_push_statistics')).toHaveLength(before + 1);
+    for (const answer of answers) {
+      expect(answer.errors?.map((error) => [error.extensions?.code, error.extensions?.vendor, error.extensions?.vendorCode])).toEqual([
+        ['VENDOR_ERROR', 'TENCENT', '70001'],
+      ]);
+    }
+  });
+
   it('answers on replica B what replica A fetched, with 0 vendor calls', async () => {
     const ids = Array.from({ length: 3 }, (_, i) => `${9_100_000_000 + (Number.parseInt(run, 36) % 1_000_000)}${i}`);
     const query = `{ campaigns(vendor: JPUSH, ids: ${JSON.stringify(ids)}) { id funnel { target clicked } } }`;
