@@ -16,9 +16,7 @@ const freePort = (): Promise<number> =>
 
 /** A real, private redis-server we may stop and start again (the shared one must stay up). */
 async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   const probe = new Redis({ port, lazyConnect: true, retryStrategy: () => 50 });
   probe.on('error', () => undefined); // refused until the server is up: expected
   for (let i = 0; i < 100; i++) {
@@ -55,11 +53,7 @@ describe('Redis going away and coming back', () => {
         done();
       },
     });
-    app = await startApp({
-      env: { REDIS_URL: `redis://127.0.0.1:${port}/0`, DATA_DIR: 'memory://' },
-      port: 0,
-      logger: pino({ level: 'info' }, logs),
-    });
+    app = await startApp({ env: { REDIS_URL: `redis://127.0.0.1:${port}/0`, DATA_DIR: 'memory://' }, port: 0, logger: pino({ level: 'info' }, logs) });
   });
   afterAll(async () => {
     await app?.close();
@@ -67,13 +61,11 @@ describe('Redis going away and coming back', () => {
   });
 
   const ask = async (id: string): Promise<{ data?: { campaign: { id: string } | null }; errors?: unknown[] }> =>
-    (
-      await fetch(`${app.url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: `{ campaign(vendor: JPUSH, id: "${id}") { id funnel { target } } }` }),
-      })
-    ).json() as Promise<{ data?: { campaign: { id: string } | null }; errors?: unknown[] }>;
+    (await fetch(`${app.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ campaign(vendor: JPUSH, id: "${id}") { id funnel { target } } }` }),
+    })).json() as Promise<{ data?: { campaign: { id: string } | null }; errors?: unknown[] }>;
   const redisUp = async (): Promise<boolean> => /^pushgraph_redis_up 1$/m.test(await (await fetch(`${app.url}/metrics`)).text());
   const said = (text: string): number => lines.filter((line) => line.includes(text)).length;
 
@@ -94,9 +86,7 @@ describe('Redis going away and coming back', () => {
       await fetch(`${app.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          query: '{ a: campaign(vendor: TENCENT, id: "outage-1") { id } b: campaign(vendor: TENCENT, id: "outage-2") { id } }',
-        }),
+        body: JSON.stringify({ query: '{ a: campaign(vendor: TENCENT, id: "outage-1") { id } b: campaign(vendor: TENCENT, id: "outage-2") { id } }' }),
       })
     ).json()) as { data?: { a: { id: string }; b: { id: string } }; errors?: unknown[] };
     expect(tencent.errors).toBeUndefined();

@@ -135,10 +135,7 @@ export class VendorHttp {
           );
           throw failure;
         }
-        this.options.logger.info(
-          { vendor: this.vendor, endpoint: call.endpoint, attempt, delay, code: failure.code },
-          'vendor call retried',
-        );
+        this.options.logger.info({ vendor: this.vendor, endpoint: call.endpoint, attempt, delay, code: failure.code }, 'vendor call retried');
         await sleep(delay);
       }
     }
@@ -192,12 +189,9 @@ export class VendorHttp {
       response = { status: answer.status, headers: answer.headers, text: await answer.text() };
     } catch (error) {
       const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      throw this.unavailable(
-        timedOut ? `${this.vendor} did not answer within ${this.options.timeoutMs} ms` : `${this.vendor} could not be reached`,
-        {
-          vendorCode: timedOut ? 'TIMEOUT' : 'CONNECTION_ERROR',
-        },
-      );
+      throw this.unavailable(timedOut ? `${this.vendor} did not answer within ${this.options.timeoutMs} ms` : `${this.vendor} could not be reached`, {
+        vendorCode: timedOut ? 'TIMEOUT' : 'CONNECTION_ERROR',
+      });
     }
     span.setAttribute('http.response.status_code', response.status);
     const seconds = (performance.now() - started) / 1000;

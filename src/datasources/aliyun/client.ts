@@ -87,14 +87,7 @@ export class AliyunClient {
     const failure = parseVendorJson('ALIYUN', response, AliyunErrorResponseSchema);
     // Alibaba support traces a failed call by its RequestId: keep it in the log.
     this.options.logger.warn(
-      {
-        vendor: 'ALIYUN',
-        endpoint: QUERY_PUSH_STAT_BY_MSG.Action,
-        messageId,
-        status: response.status,
-        vendorCode: failure.Code,
-        requestId: failure.RequestId,
-      },
+      { vendor: 'ALIYUN', endpoint: QUERY_PUSH_STAT_BY_MSG.Action, messageId, status: response.status, vendorCode: failure.Code, requestId: failure.RequestId },
       'Alibaba Cloud Push answered an error',
     );
     const detail = { vendorCode: failure.Code, vendorMessage: failure.Message, status: response.status, requestId: failure.RequestId };

@@ -73,9 +73,7 @@ export async function startAliyun(deps: VendorDeps): Promise<VendorRuntime<Aliyu
 }
 
 /** Where calls go: Alibaba with the configured credentials, or a fresh simulator with its demo ones. */
-async function connect(
-  settings: AliyunSettings,
-): Promise<{ credentials: AliyunCredentials; endpoint: string; simulator?: AliyunSimulator }> {
+async function connect(settings: AliyunSettings): Promise<{ credentials: AliyunCredentials; endpoint: string; simulator?: AliyunSimulator }> {
   if (settings.credentials) return { credentials: settings.credentials, endpoint: settings.endpoint };
   const simulator = await startAliyunSimulator();
   return { credentials: simulator.credentials, endpoint: simulator.url, simulator };

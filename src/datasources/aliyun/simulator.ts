@@ -69,27 +69,12 @@ export interface AliyunSimulator {
 /** QueryPushStatByMsg's fixed parameters (vendor doc, CONTRACT vendor table). */
 const EXPECTED = { Action: 'QueryPushStatByMsg', Version: '2016-08-01', Format: 'JSON', RegionId: 'cn-hangzhou' } as const;
 /** RPC common parameters every call must carry. */
-const REQUIRED = [
-  'AccessKeyId',
-  'Action',
-  'Format',
-  'RegionId',
-  'Signature',
-  'SignatureMethod',
-  'SignatureNonce',
-  'SignatureVersion',
-  'Timestamp',
-  'Version',
-];
+const REQUIRED = ['AccessKeyId', 'Action', 'Format', 'RegionId', 'Signature', 'SignatureMethod', 'SignatureNonce', 'SignatureVersion', 'Timestamp', 'Version'];
 /** InvalidTimeStamp.Expired: more than 15 minutes between the Timestamp and the arrival. */
 const TIMESTAMP_TOLERANCE_MS = 15 * 60 * 1000;
 /** Throttling.User beyond 50 calls in one second (CONTRACT vendor table). */
 const CALLS_PER_SECOND = 50;
-const API_NOT_FOUND: Rejection = {
-  status: 404,
-  code: 'InvalidApi.NotFound',
-  message: 'Specified api is not found,please check your url and method.',
-};
+const API_NOT_FOUND: Rejection = { status: 404, code: 'InvalidApi.NotFound', message: 'Specified api is not found,please check your url and method.' };
 const KNOWN_MESSAGES: Record<string, string> = {
   'Throttling.User': 'Request was denied due to user flow control.',
   'Throttling.Api': 'Request was denied due to api flow control.',
@@ -298,13 +283,7 @@ export function simulatedStat(messageId: string): AliyunStatCounts | null {
   const received = Math.floor(sent * between(0.6, 0.95));
   const opened = Math.floor(received * between(0.02, 0.15));
   const deleted = Math.floor((received - opened) * between(0.1, 0.4));
-  const stat: AliyunStatCounts = {
-    AcceptCount: accept,
-    SentCount: sent,
-    ReceivedCount: received,
-    OpenedCount: opened,
-    DeletedCount: deleted,
-  };
+  const stat: AliyunStatCounts = { AcceptCount: accept, SentCount: sent, ReceivedCount: received, OpenedCount: opened, DeletedCount: deleted };
   if (random() >= 1 / 3) return stat;
   const candidates = sent - received;
   const skipped = Math.floor(candidates * between(0.05, 0.2));
@@ -320,3 +299,4 @@ export function simulatedStat(messageId: string): AliyunStatCounts | null {
     SmsFailedCount: failed,
   };
 }
+

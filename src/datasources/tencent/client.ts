@@ -80,13 +80,7 @@ export class TencentClient {
     return { ...toVendorWindow(window, rules, this.now()), TaskID: taskIds };
   }
 
-  private post<S extends z.ZodType>(
-    api: TencentApi,
-    ids: number,
-    body: () => object,
-    schema: S,
-    onSend?: () => void,
-  ): Promise<z.output<S>> {
+  private post<S extends z.ZodType>(api: TencentApi, ids: number, body: () => object, schema: S, onSend?: () => void): Promise<z.output<S>> {
     return this.options.http.call({
       endpoint: api,
       ids,
@@ -131,15 +125,11 @@ export class TencentClient {
 function vendorFailure(envelope: TencentEnvelope): VendorError {
   const detail = { vendorCode: String(envelope.ErrorCode), vendorMessage: envelope.ErrorInfo, requestId: envelope.RequestId };
   if (RATE_LIMIT_CODES.has(envelope.ErrorCode)) {
-    return new VendorError('TENCENT', ErrorCode.VENDOR_RATE_LIMITED, 'Tencent refused the call: rate limit reached', detail, {
-      transient: true,
-    });
+    return new VendorError('TENCENT', ErrorCode.VENDOR_RATE_LIMITED, 'Tencent refused the call: rate limit reached', detail, { transient: true });
   }
   if (RETRY_LATER_CODES.has(envelope.ErrorCode)) {
     // A 90102 that never clears stays VENDOR_ERROR: Tencent answered, and vendorCode says what.
-    return new VendorError('TENCENT', ErrorCode.VENDOR_ERROR, 'Tencent failed internally and asked to retry later', detail, {
-      transient: true,
-    });
+    return new VendorError('TENCENT', ErrorCode.VENDOR_ERROR, 'Tencent failed internally and asked to retry later', detail, { transient: true });
   }
   return new VendorError('TENCENT', ErrorCode.VENDOR_ERROR, `Tencent answered error ${envelope.ErrorCode}`, detail);
 }

@@ -79,9 +79,7 @@ export async function startTencent(deps: VendorDeps): Promise<VendorRuntime<Tenc
 }
 
 /** Where calls go: Tencent with the configured credentials, or a fresh simulator with its demo ones. */
-async function connect(
-  settings: TencentSettings,
-): Promise<{ credentials: TencentCredentials; apiUrl: string; simulator?: TencentSimulator }> {
+async function connect(settings: TencentSettings): Promise<{ credentials: TencentCredentials; apiUrl: string; simulator?: TencentSimulator }> {
   if (settings.credentials) return { credentials: settings.credentials, apiUrl: settings.apiUrl };
   const simulator = await startTencentSimulator({ adminId: settings.adminId });
   return { credentials: simulator.credentials, apiUrl: simulator.url, simulator };

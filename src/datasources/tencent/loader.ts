@@ -207,10 +207,8 @@ export function createTencentSource(batchers: TencentBatchers, signal?: AbortSig
     campaign: async (id) => ((await statistics.load({ taskId: id, window: DEFAULT_WINDOW })) ? { vendor: 'TENCENT', id } : null),
     availability: async () => 'READY',
     // Null when Tencent has no figures for the task in that window.
-    funnel: async (id, args) =>
-      (await statistics.load({ taskId: id, window: checkWindow(args, STATISTICS_WINDOW, now()) }))?.funnel ?? null,
-    channels: async (id, args) =>
-      (await statistics.load({ taskId: id, window: checkWindow(args, STATISTICS_WINDOW, now()) }))?.channels ?? null,
+    funnel: async (id, args) => (await statistics.load({ taskId: id, window: checkWindow(args, STATISTICS_WINDOW, now()) }))?.funnel ?? null,
+    channels: async (id, args) => (await statistics.load({ taskId: id, window: checkWindow(args, STATISTICS_WINDOW, now()) }))?.channels ?? null,
     // A task absent from the loss answer lost nothing Tencent recorded in that window.
     lossReasons: async (id, args) => (await loss.load({ taskId: id, window: checkWindow(args, LOSS_WINDOW, now()) })) ?? [],
     sms: async () => null,

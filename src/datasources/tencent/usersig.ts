@@ -103,9 +103,7 @@ export function verifyUserSig(
   if (doc['TLS.identifier'] !== request.identifier) {
     return { ok: false, errorCode: 70013, errorInfo: 'The identifier in the request does not match the UserSig' };
   }
-  const expected = Buffer.from(
-    hmacBase64(secretKey, signedContent(doc['TLS.identifier'], doc['TLS.sdkappid'], doc['TLS.time'], doc['TLS.expire'])),
-  );
+  const expected = Buffer.from(hmacBase64(secretKey, signedContent(doc['TLS.identifier'], doc['TLS.sdkappid'], doc['TLS.time'], doc['TLS.expire'])));
   const given = Buffer.from(doc['TLS.sig']);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
     return { ok: false, errorCode: 70009, errorInfo: 'UserSig verification failed' };
