@@ -126,6 +126,8 @@ export class VendorHttp {
         return value;
       } catch (error) {
         const failure = this.asVendorError(error);
+        // Dropped at the gate because nobody waits for it: no call was made, nothing to count or log.
+        if (failure.detail.vendorCode === 'ABANDONED') throw failure;
         this.options.metrics.vendorCalls.inc({ ...labels, outcome: failure.code });
         const delay = this.retryDelay(failure, attempt);
         if (delay === undefined) {
