@@ -171,6 +171,8 @@ function allOrNone<const K extends string>(values: Record<K, string | undefined>
   return values as Record<K, string>;
 }
 
+const DIGITS = /^\d+$/;
+
 function toEntry(raw: RawEntry, env: Env, where: string): AppEntry {
   const fields = raw as unknown as Record<string, string | undefined>;
   const read = (field: string): string | undefined => credential(fields, field, env, where);
@@ -187,24 +189,26 @@ function toEntry(raw: RawEntry, env: Env, where: string): AppEntry {
         ? { vendor: 'JPUSH', kind, name: raw.name, reportUrl, credentials: group }
         : { vendor: 'JPUSH', kind, name: raw.name, reportUrl, credentials: app };
     }
-    case 'TENCENT':
+    case 'TENCENT': {
+      const credentials = allOrNone({ sdkAppId: read('sdkAppId'), secretKey: read('secretKey') }, where);
+      if (credentials && !DIGITS.test(credentials.sdkAppId)) throw new Error(`${where}: "sdkAppId" must be the numeric SDKAppID`);
       return {
         vendor: 'TENCENT',
         name: raw.name,
         apiUrl: raw.apiUrl ?? DEFAULT_URLS.TENCENT,
         adminId: raw.adminId ?? DEFAULT_TENCENT_ADMIN_ID,
-        credentials: allOrNone({ sdkAppId: read('sdkAppId'), secretKey: read('secretKey') }, where),
+        credentials,
       };
-    case 'ALIYUN':
-      return {
-        vendor: 'ALIYUN',
-        name: raw.name,
-        endpoint: raw.endpoint ?? DEFAULT_URLS.ALIYUN,
-        credentials: allOrNone(
-          { accessKeyId: read('accessKeyId'), accessKeySecret: read('accessKeySecret'), appKey: read('appKey') },
-          where,
-        ),
-      };
+    }
+    case 'ALIYUN': {
+      const credentials = allOrNone(
+        { accessKeyId: read('accessKeyId'), accessKeySecret: read('accessKeySecret'), appKey: read('appKey') },
+        where,
+      );
+      // Vendor doc: AppKey is an integer.
+      if (credentials && !DIGITS.test(credentials.appKey)) throw new Error(`${where}: "appKey" must be an integer`);
+      return { vendor: 'ALIYUN', name: raw.name, endpoint: raw.endpoint ?? DEFAULT_URLS.ALIYUN, credentials };
+    }
   }
 }
 
@@ -249,8 +253,9 @@ function parseEntries(env: Env): { source: string; entries: AppEntry[] } {
 // ---------------------------------------------------------------- the single-app variables
 
 /**
- * Each vendor's `default` app, as the contract has always read it: all credentials set = live,
- * anything less = simulated (a half-set default is logged by the vendor, not refused, as before).
+ * Each vendor's `default` app, read as the vendors read the single-app variables today: all
+ * credentials set = live, none = simulated; half-set JPush stays simulated (its vendor logs a
+ * warning), half-set Tencent or Alibaba stops the start with the messages they have always given.
  */
 function defaultApps(env: Env): { JPUSH: JPushAppEntry; TENCENT: TencentAppEntry; ALIYUN: AliyunAppEntry; configured: Set<Vendor> } {
   const appKey = nonEmpty(env.JPUSH_APP_KEY);
@@ -260,6 +265,16 @@ function defaultApps(env: Env): { JPUSH: JPushAppEntry; TENCENT: TencentAppEntry
   const accessKeyId = nonEmpty(env.ALIYUN_ACCESS_KEY_ID);
   const accessKeySecret = nonEmpty(env.ALIYUN_ACCESS_KEY_SECRET);
   const aliyunAppKey = nonEmpty(env.ALIYUN_PUSH_APP_KEY);
+  if ((sdkAppId === undefined) !== (secretKey === undefined)) {
+    throw new Error('Tencent TIMPush needs TENCENT_SDK_APP_ID and TENCENT_SECRET_KEY together (neither = simulator)');
+  }
+  if (sdkAppId !== undefined && !DIGITS.test(sdkAppId)) throw new Error('TENCENT_SDK_APP_ID must be the numeric SDKAppID');
+  const aliyunVariables = ['ALIYUN_ACCESS_KEY_ID', 'ALIYUN_ACCESS_KEY_SECRET', 'ALIYUN_PUSH_APP_KEY'];
+  const missing = aliyunVariables.filter((variable) => nonEmpty(env[variable]) === undefined);
+  if (missing.length > 0 && missing.length < aliyunVariables.length) {
+    throw new Error(`Alibaba Cloud Push needs ${aliyunVariables.join(', ')} together; missing: ${missing.join(', ')}`);
+  }
+  if (aliyunAppKey !== undefined && !DIGITS.test(aliyunAppKey)) throw new Error('ALIYUN_PUSH_APP_KEY must be an integer');
   const configured = new Set<Vendor>();
   const variables: Record<Vendor, string[]> = {
     JPUSH: ['JPUSH_APP_KEY', 'JPUSH_MASTER_SECRET', 'JPUSH_REPORT_URL'],

@@ -42,9 +42,9 @@ describe('PUSHGRAPH_APPS', () => {
       {
         JPUSH_APP_KEY: 'dk',
         JPUSH_MASTER_SECRET: 'ds',
-        TENCENT_SDK_APP_ID: '1400000000',
+        JPUSH_REPORT_URL: 'http://127.0.0.1:8/v3',
         TENCENT_API_URL: 'https://adminapisgp.im.qcloud.com',
-        ALIYUN_ACCESS_KEY_ID: 'only-one-of-three',
+        ALIYUN_PUSH_ENDPOINT: 'http://127.0.0.1:7',
       },
     );
     expect(config.JPUSH).toEqual([
@@ -52,7 +52,7 @@ describe('PUSHGRAPH_APPS', () => {
         vendor: 'JPUSH',
         kind: 'app',
         name: 'default',
-        reportUrl: 'https://report.jpush.cn/v3',
+        reportUrl: 'http://127.0.0.1:8/v3',
         credentials: { appKey: 'dk', masterSecret: 'ds' },
       },
       {
@@ -102,6 +102,25 @@ describe('PUSHGRAPH_APPS', () => {
     );
     expect(failure(() => readApps({ PUSHGRAPH_APPS_FILE: file, PUSHGRAPH_APPS: '[]' }))).toBe(
       'set PUSHGRAPH_APPS or PUSHGRAPH_APPS_FILE, not both',
+    );
+  });
+
+  it('reads half-set single-app variables as the vendors always have: JPush simulated, Tencent and Alibaba refused', () => {
+    expect(readApps({ JPUSH_APP_KEY: 'k' }).JPUSH[0]?.credentials).toBeUndefined();
+    expect(failure(() => readApps({ TENCENT_SECRET_KEY: SECRET }))).toBe(
+      'Tencent TIMPush needs TENCENT_SDK_APP_ID and TENCENT_SECRET_KEY together (neither = simulator)',
+    );
+    expect(failure(() => readApps({ TENCENT_SDK_APP_ID: 'abc', TENCENT_SECRET_KEY: SECRET }))).toBe(
+      'TENCENT_SDK_APP_ID must be the numeric SDKAppID',
+    );
+    expect(failure(() => readApps({ ALIYUN_ACCESS_KEY_ID: 'id' }))).toBe(
+      'Alibaba Cloud Push needs ALIYUN_ACCESS_KEY_ID, ALIYUN_ACCESS_KEY_SECRET, ALIYUN_PUSH_APP_KEY together; missing: ALIYUN_ACCESS_KEY_SECRET, ALIYUN_PUSH_APP_KEY',
+    );
+    expect(failure(() => apps([{ name: 'a', vendor: 'TENCENT', sdkAppId: 'x1', secretKey: SECRET }]))).toBe(
+      'PUSHGRAPH_APPS[0] ("a", TENCENT): "sdkAppId" must be the numeric SDKAppID',
+    );
+    expect(failure(() => apps([{ name: 'a', vendor: 'ALIYUN', accessKeyId: 'i', accessKeySecret: SECRET, appKey: 'k' }]))).toBe(
+      'PUSHGRAPH_APPS[0] ("a", ALIYUN): "appKey" must be an integer',
     );
   });
 
