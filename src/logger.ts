@@ -18,6 +18,8 @@ export function createLogger(options: { level?: string } = {}): Logger {
         '*.headers.authorization',
         'masterSecret',
         '*.masterSecret',
+        'groupSecret',
+        '*.groupSecret',
         'secretKey',
         '*.secretKey',
         'accessKeySecret',

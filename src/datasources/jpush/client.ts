@@ -149,7 +149,7 @@ function errorBody(text: string): { code: string; message: string | undefined } 
  * or code 2002 is the per-minute quota: transient, retried after `X-Rate-Limit-Reset`. Code 10
  * (system internal error) is transient too.
  */
-function toFailure(response: VendorResponse): VendorError | undefined {
+export function toFailure(response: VendorResponse): VendorError | undefined {
   const body = errorBody(response.text);
   const status = response.status;
   if (status === 429 || body?.code === String(JPushErrorCode.RATE_LIMITED)) {

@@ -236,7 +236,7 @@ function generatedStatus(msgId: string, date: string, registrationId: string): J
 const pad = (value: number): string => String(value).padStart(2, '0');
 
 /** users items from `start`, one per unit, up to now (China time): no figures for the future. */
-function generateUsersItems(timeUnit: JPushTimeUnit, start: string, duration: number, nowMs: number): JPushUsersItem[] {
+export function generateUsersItems(timeUnit: JPushTimeUnit, start: string, duration: number, nowMs: number): JPushUsersItem[] {
   const now = chinaNow(nowMs);
   const times: string[] = [];
   const [date = '', hourText = '0'] = start.split(' ');
@@ -273,17 +273,17 @@ const StatusRequestSchema = z.object({
   date: z.string().optional(),
 });
 
-function failure(status: number, code: number, message: string, headers: Record<string, string> = {}): FakeReply {
+export function failure(status: number, code: number, message: string, headers: Record<string, string> = {}): FakeReply {
   const body: JPushErrorBody = { error: { code, message } };
   return { status, headers, body };
 }
 
-function problemReply(problem: ArgumentProblem, headers: Record<string, string>): FakeReply {
+export function problemReply(problem: ArgumentProblem, headers: Record<string, string>): FakeReply {
   return failure(400, problem.code, problem.message, headers);
 }
 
 /** Decodes `Authorization: Basic …` on its own (not with the client's code), so a client bug shows. */
-function credentialsOf(request: RecordedRequest): { appKey: string; masterSecret: string } | undefined {
+export function credentialsOf(request: RecordedRequest): { appKey: string; masterSecret: string } | undefined {
   const match = /^Basic ([A-Za-z0-9+/]+=*)$/.exec(request.headers.authorization ?? '');
   if (!match?.[1]) return undefined;
   const decoded = Buffer.from(match[1], 'base64').toString('utf8');

@@ -1,0 +1,122 @@
+import type { AnswerCache } from '../../cache.js';
+import type { TimeUnit, UserMetrics } from '../../domain.js';
+import { badUserInput, ErrorCode, VendorError } from '../../errors.js';
+import { SharedBatcher } from '../batcher.js';
+import type { JPushGroupClient } from './group-client.js';
+import { toGroupReport } from './group-mapper.js';
+import { checkGroupMsgId, checkGroupUsersQuery, MAX_GROUP_MSG_IDS_PER_CALL } from './group-validate.js';
+import type { JPushSource } from './loader.js';
+import { toUserMetrics, type JPushReport } from './mapper.js';
+import type { ArgumentProblem } from './validate.js';
+
+export interface JPushGroupLoadersOptions {
+  client: JPushGroupClient;
+  cache: AnswerCache;
+  /** How long an answer is reused across requests (`CACHE_TTL_SECONDS`). */
+  ttlMs: number;
+  /** The app's name in PUSHGRAPH_APPS, for messages. */
+  app: string;
+}
+
+/** An answered group_msgid: its report, or the field JPush wrote that could not be read. */
+type GroupAnswer = { report: JPushReport } | { unreadable: string };
+
+interface UsersKey {
+  timeUnit: TimeUnit;
+  start: string;
+  duration: number;
+}
+
+const usersKey = (key: UsersKey): string => `${key.timeUnit}|${key.start}|${key.duration}`;
+
+function reject(problem: ArgumentProblem | undefined): void {
+  if (problem) throw badUserInput(problem.message, problem.argument);
+}
+
+function validateGroupMsgId(id: string): void {
+  reject(checkGroupMsgId(id, 'id'));
+}
+
+/**
+ * The process-wide part of one JPush app group: group/messages/detail batched by 10 and
+ * group/users, over the shared answer cache. `createSource()` gives the same JPushSource as an
+ * app's loaders, so a group plugs in wherever an app does.
+ */
+export class JPushGroupLoaders {
+  private readonly reports: SharedBatcher<string, GroupAnswer>;
+  private readonly users: SharedBatcher<UsersKey, UserMetrics>;
+
+  constructor(private readonly options: JPushGroupLoadersOptions) {
+    const { client, cache, ttlMs } = options;
+    // Names carry the group key: a group and an app (or two groups) never share answers.
+    this.reports = new SharedBatcher({
+      name: `jpush.groupReport:${client.groupKey}`,
+      cache,
+      ttlMs,
+      maxBatchSize: MAX_GROUP_MSG_IDS_PER_CALL,
+      keyOf: (id) => id,
+      fetchBatch: async (ids) => {
+        const items = await client.getMessagesDetail(ids);
+        return new Map(
+          items.map((item): [string, GroupAnswer] =>
+            item.ok ? [item.detail.group_msgid, { report: toGroupReport(item.detail) }] : [item.groupMsgId, { unreadable: item.field }],
+          ),
+        );
+      },
+    });
+    this.users = new SharedBatcher({
+      name: `jpush.groupUsers:${client.groupKey}`,
+      cache,
+      ttlMs,
+      // One question per call, as for an app's users.
+      maxBatchSize: 1,
+      keyOf: usersKey,
+      fetchBatch: async (keys) =>
+        new Map(
+          await Promise.all(
+            keys.map(async (key) => {
+              const items = await client.getUsers(key.timeUnit, key.start, key.duration);
+              return [usersKey(key), toUserMetrics(key.timeUnit, key.start, key.duration, items)] as const;
+            }),
+          ),
+        ),
+    });
+  }
+
+  /** A fresh source for one request: its DataLoaders batch this request's ids, then are dropped. */
+  createSource(): JPushSource {
+    const reports = this.reports.loader();
+    const users = this.users.loader();
+    const report = async (id: string): Promise<JPushReport | null> => {
+      validateGroupMsgId(id);
+      const answer = await reports.load(id);
+      if (!answer) return null;
+      if ('unreadable' in answer) {
+        throw new VendorError('JPUSH', ErrorCode.VENDOR_ERROR, `JPUSH answered something pushgraph could not read (${answer.unreadable})`, {
+          vendorCode: 'MALFORMED_RESPONSE',
+        });
+      }
+      return answer.report;
+    };
+    return {
+      validateId: validateGroupMsgId,
+      campaign: async (id) => ((await report(id)) ? { vendor: 'JPUSH', id } : null),
+      availability: async (id) => {
+        await report(id);
+        return 'READY';
+      },
+      funnel: async (id) => (await report(id))?.funnel ?? null,
+      channels: async (id) => (await report(id))?.channels ?? null,
+      lossReasons: async () => [],
+      sms: async () => null,
+      // JPush has no per-device status for a group: status/message takes an app's msg_id.
+      deliveryStatus: async () => {
+        throw badUserInput(`app "${this.options.app}" is a JPush app group: deliveryStatus needs an app`, 'app');
+      },
+      userMetrics: async (timeUnit, start, duration) => {
+        reject(checkGroupUsersQuery(timeUnit, start, duration));
+        return (await users.load({ timeUnit, start, duration })) ?? toUserMetrics(timeUnit, start, duration, []);
+      },
+    };
+  }
+}
