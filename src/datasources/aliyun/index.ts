@@ -49,9 +49,15 @@ export async function startAliyun(deps: VendorDeps): Promise<VendorRuntime<Aliyu
       callsPerWindow: ALIYUN_CALLS_PER_SECOND,
       windowMs: ALIYUN_RATE_WINDOW_MS,
     }),
+    secrets: [credentials.accessKeySecret],
   });
   const client = new AliyunClient({ endpoint, credentials, http, logger: deps.logger });
-  const batcher = createPushStatBatcher({ client, cache: deps.cache, ttlMs: deps.config.cacheTtlSeconds * 1000, appKey: credentials.appKey });
+  const batcher = createPushStatBatcher({
+    client,
+    cache: deps.cache,
+    ttlMs: deps.config.cacheTtlSeconds * 1000,
+    appKey: credentials.appKey,
+  });
   return {
     vendor: 'ALIYUN',
     mode: simulator ? 'simulated' : 'live',
@@ -63,7 +69,9 @@ export async function startAliyun(deps: VendorDeps): Promise<VendorRuntime<Aliyu
 }
 
 /** Where calls go: Alibaba with the configured credentials, or a fresh simulator with its demo ones. */
-async function connect(settings: AliyunSettings): Promise<{ credentials: AliyunCredentials; endpoint: string; simulator?: AliyunSimulator }> {
+async function connect(
+  settings: AliyunSettings,
+): Promise<{ credentials: AliyunCredentials; endpoint: string; simulator?: AliyunSimulator }> {
   if (settings.credentials) return { credentials: settings.credentials, endpoint: settings.endpoint };
   const simulator = await startAliyunSimulator();
   return { credentials: simulator.credentials, endpoint: simulator.url, simulator };
