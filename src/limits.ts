@@ -47,7 +47,7 @@ export function quotaSeconds(demand: OperationDemand): Record<Vendor, number> {
 
 const CAMPAIGN_VENDORS: readonly Vendor[] = ['JPUSH', 'TENCENT', 'ALIYUN'];
 
-/** JPush `status/message`: "A maximum of … 1000" registration ids per call. */
+/** JPush `status/message`: "A maximum of … 1000" registration ids per call (one call per field). */
 const STATUS_IDS_PER_CALL = 1000;
 
 /** Campaign fields backed by a windowed Tencent API. */
@@ -125,11 +125,11 @@ export function measureDemand(
             demand.traces += 1;
             break;
           case 'deliveryStatus': {
-            // Every registration id is an id asked for, and each 1000 of them one status/message call.
+            // Every registration id is an id asked for, and one status/message call carries them
+            // (a list over 1000 is refused by the field itself, naming `registrationIds`).
             const registrationIds = argument(selection, 'registrationIds');
-            const count = Array.isArray(registrationIds) ? registrationIds.length : 1;
-            demand.ids += Math.max(1, count);
-            demand.jpushCalls += Math.max(1, Math.ceil(count / STATUS_IDS_PER_CALL));
+            demand.ids += Math.min(STATUS_IDS_PER_CALL, Math.max(1, Array.isArray(registrationIds) ? registrationIds.length : 1));
+            demand.jpushCalls += 1;
             break;
           }
           case 'userMetrics':
