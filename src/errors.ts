@@ -53,10 +53,35 @@ export class VendorError extends GraphQLError {
     return this.extensions.code as VendorErrorCode;
   }
 
+  /** The same failure with every credential in `secrets` cut out of its message and vendor text. */
+  scrubbed(secrets: readonly string[]): VendorError {
+    const message = scrub(this.message, secrets);
+    const vendorMessage = this.detail.vendorMessage === undefined ? undefined : scrub(this.detail.vendorMessage, secrets);
+    if (message === this.message && vendorMessage === this.detail.vendorMessage) return this;
+    return new VendorError(this.vendor, this.code, message, { ...this.detail, vendorMessage }, this);
+  }
+
   /** The same failure, re-labelled once retries ran out (a rate limit that never cleared). */
   withCode(code: VendorErrorCode): VendorError {
     return new VendorError(this.vendor, code, this.message, this.detail);
   }
+}
+
+/** Shorter texts are not treated as secrets: cutting them would mangle ordinary words. */
+const MIN_SECRET_LENGTH = 6;
+
+/**
+ * `text` with every occurrence of each secret, raw or URL-encoded, replaced by `[REDACTED]`:
+ * a vendor (or a proxy) may echo the request, credentials included, in its error text.
+ */
+export function scrub(text: string, secrets: readonly string[]): string {
+  let scrubbed = text;
+  // Longest first, so a secret containing another is cut whole.
+  const forms = [...new Set(secrets.flatMap((secret) => [secret, encodeURIComponent(secret)]))]
+    .filter((form) => form.length >= MIN_SECRET_LENGTH)
+    .sort((a, b) => b.length - a.length);
+  for (const form of forms) scrubbed = scrubbed.split(form).join('[REDACTED]');
+  return scrubbed;
 }
 
 /** A bad argument, found before any vendor call. */

@@ -76,7 +76,36 @@ describe('the running process', () => {
         a: campaign(vendor: ALIYUN, id: "510429") { id }
       }`,
     );
-    expect(failing.body.errors.map((error: { extensions: { code: string } }) => error.extensions.code)).toEqual(['VENDOR_ERROR', 'VENDOR_ERROR', 'VENDOR_ERROR']);
+    expect(failing.body.errors.map((error: { extensions: { code: string } }) => error.extensions.code)).toEqual([
+      'VENDOR_ERROR',
+      'VENDOR_ERROR',
+      'VENDOR_ERROR',
+    ]);
+    // Echoing vendors (or proxies): each puts the whole request, credentials included, in its error text.
+    fakes.jpush.server.injectFault(
+      { kind: 'echo', reply: (echo) => ({ status: 400, body: { error: { code: 1003, message: echo } } }) },
+      { times: 1 },
+    );
+    fakes.tencent.injectFault(
+      { kind: 'echo', reply: (echo) => ({ status: 200, body: { ActionStatus: 'FAIL', ErrorCode: 70009, ErrorInfo: echo } }) },
+      { times: 1 },
+    );
+    fakes.aliyun.server.injectFault(
+      { kind: 'echo', reply: (echo) => ({ status: 400, body: { Code: 'InvalidParameter', Message: echo, RequestId: 'r-1' } }) },
+      { times: 1 },
+    );
+    const echoed = await post(
+      running.url,
+      `{
+        j: campaign(vendor: JPUSH, id: "7900000003") { id }
+        t: campaign(vendor: TENCENT, id: "secret-test-3") { id }
+        a: campaign(vendor: ALIYUN, id: "510431") { id }
+      }`,
+    );
+    const vendorMessages = echoed.body.errors.map((error: { extensions: { vendorMessage: string } }) => error.extensions.vendorMessage);
+    // The echo reached pushgraph, cut: Basic credentials, UserSig and Signature alike.
+    expect(vendorMessages).toHaveLength(3);
+    for (const message of vendorMessages) expect(message).toContain('[REDACTED]');
     expect((await post(running.url, '{ __typename }', { authorization: 'Bearer wrong-key' })).status).toBe(401);
     const health = await (await fetch(`${running.url}/health`)).text();
     const metrics = await (await fetch(`${running.url}/metrics`)).text();
@@ -91,7 +120,9 @@ describe('the running process', () => {
     expect(signatures.length).toBeGreaterThan(0);
     const printed = running.output();
     expect(printed).toContain('vendor call'); // debug logging was on, so there was something to leak
-    for (const text of [printed, health, metrics, JSON.stringify(failing.body)]) {
+    const decodedBasic = `${fakes.jpush.appKey}:${TEST_SECRETS.jpushMasterSecret}`;
+    for (const text of [printed, health, metrics, JSON.stringify(failing.body), JSON.stringify(echoed.body)]) {
+      expect(text.includes(decodedBasic)).toBe(false);
       expect(secrets.filter((secret) => text.includes(secret))).toEqual([]);
     }
   });

@@ -67,7 +67,9 @@ describe('partial answers and vendor faults', () => {
   it('turns an HTML error page into VENDOR_ERROR, never INTERNAL_SERVER_ERROR', async () => {
     fakes.aliyun.server.injectFault({ kind: 'html' }, { times: 1 });
     const answer = await app.gql('{ campaign(vendor: ALIYUN, id: "510441") { id funnel { target } } }');
-    expect(answer.errors!.map((error) => [error.extensions!.code, error.extensions!.vendorCode])).toEqual([['VENDOR_ERROR', 'MALFORMED_RESPONSE']]);
+    expect(answer.errors!.map((error) => [error.extensions!.code, error.extensions!.vendorCode])).toEqual([
+      ['VENDOR_ERROR', 'MALFORMED_RESPONSE'],
+    ]);
   });
 });
 
@@ -88,10 +90,13 @@ describe('operation limits, before any vendor call', () => {
 
   it('refuses 1,001 ids (a list and aliases counted together) with 0 vendor calls', async () => {
     const ids = Array.from({ length: 1000 }, (_, i) => String(7_600_000_000 + i));
-    const answer = await app.gql(`query ($ids: [ID!]!) {
+    const answer = await app.gql(
+      `query ($ids: [ID!]!) {
       campaigns(vendor: JPUSH, ids: $ids) { id }
       one: campaign(vendor: ALIYUN, id: "510427") { id }
-    }`, { ids });
+    }`,
+      { ids },
+    );
     expect(answer.status).toBe(400);
     expect(answer.errors!.map((error) => error.extensions!.code)).toEqual(['BAD_USER_INPUT']);
     expect(await vendorCalls()).toBe(0);
@@ -99,7 +104,10 @@ describe('operation limits, before any vendor call', () => {
   });
 
   it('refuses 200 aliased deviceTrace fields (minutes of Tencent quota) with 0 vendor calls', async () => {
-    const traces = Array.from({ length: 200 }, (_, i) => `t${i}: deviceTrace(taskId: "task-${i}", userId: "user-${i}") { instanceId }`).join('\n');
+    const traces = Array.from(
+      { length: 200 },
+      (_, i) => `t${i}: deviceTrace(taskId: "task-${i}", userId: "user-${i}") { instanceId }`,
+    ).join('\n');
     const answer = await app.gql(`{ ${traces} }`);
     expect(answer.status).toBe(400);
     expect(answer.errors!.map((error) => error.extensions!.code)).toEqual(['BAD_USER_INPUT']);
@@ -107,7 +115,10 @@ describe('operation limits, before any vendor call', () => {
   });
 
   it('still answers 120 aliased campaign fields, in 2 JPush calls', async () => {
-    const aliases = Array.from({ length: 120 }, (_, i) => `c${i}: campaign(vendor: JPUSH, id: "${7_700_000_000 + i}") { id funnel { target } }`).join('\n');
+    const aliases = Array.from(
+      { length: 120 },
+      (_, i) => `c${i}: campaign(vendor: JPUSH, id: "${7_700_000_000 + i}") { id funnel { target } }`,
+    ).join('\n');
     const answer = await app.gql(`{ ${aliases} }`);
     expect(answer.errors).toBeUndefined();
     expect(Object.keys(answer.data!)).toHaveLength(120);
@@ -115,11 +126,75 @@ describe('operation limits, before any vendor call', () => {
   });
 
   it('lets a gateway send 1,000 representations in one _entities', async () => {
-    const representations = Array.from({ length: 1000 }, (_, i) => ({ __typename: 'Campaign', vendor: 'JPUSH', id: String(7_800_000_000 + i) }));
+    const representations = Array.from({ length: 1000 }, (_, i) => ({
+      __typename: 'Campaign',
+      vendor: 'JPUSH',
+      id: String(7_800_000_000 + i),
+    }));
     const before = fakes.jpush.requestsTo('messages/detail').length;
-    const answer = await app.gql('query ($r: [_Any!]!) { _entities(representations: $r) { ... on Campaign { id } } }', { r: representations });
+    const answer = await app.gql('query ($r: [_Any!]!) { _entities(representations: $r) { ... on Campaign { id } } }', {
+      r: representations,
+    });
     expect(answer.errors).toBeUndefined();
     expect((answer.data!._entities as unknown[]).length).toBe(1000);
     expect(fakes.jpush.requestsTo('messages/detail').length - before).toBe(10);
+  });
+
+  const hoursAgo = (hours: number): string => new Date(Date.now() - hours * 3_600_000).toISOString();
+
+  it('refuses 1 Tencent campaign asked over 40 different windows (41 statistics calls) with 0 vendor calls', async () => {
+    const windows = Array.from(
+      { length: 40 },
+      (_, i) => `w${i}: funnel(since: "${hoursAgo(i + 2)}", until: "${hoursAgo(1)}") { target }`,
+    ).join('\n');
+    const answer = await app.gql(`{ campaign(vendor: TENCENT, id: "window-task-1") { id ${windows} } }`);
+    expect(answer.status).toBe(400);
+    expect(answer.errors!.map((error) => error.extensions!.code)).toEqual(['BAD_USER_INPUT']);
+    expect(answer.errors![0]!.message).toBe(
+      "This operation would spend 41 s of TENCENT's call quota; the limit is 30 s (MAX_QUOTA_SECONDS_PER_REQUEST). Split it into smaller operations.",
+    );
+    expect(fakes.tencent.requests).toHaveLength(0);
+  });
+
+  it('still answers 1 Tencent campaign over 3 windows: 3 statistics calls and 1 loss call', async () => {
+    const answer = await app.gql(`{
+      campaign(vendor: TENCENT, id: "window-task-2") {
+        id
+        a: funnel(since: "${hoursAgo(5)}") { target }
+        b: channels(since: "${hoursAgo(3)}", until: "${hoursAgo(1)}") { channel }
+        lossReasons { errorCode }
+      }
+    }`);
+    expect(answer.errors).toBeUndefined();
+    expect(fakes.tencent.requests.filter((request) => request.path.endsWith('all_member_push_statistics'))).toHaveLength(3);
+    expect(fakes.tencent.requests.filter((request) => request.path.endsWith('all_member_push_loss'))).toHaveLength(1);
+  });
+
+  it('refuses 1,000 deliveryStatus fields × 1,000 registration ids (a million ids) with 0 vendor calls', async () => {
+    const registrationIds = Array.from({ length: 1000 }, (_, i) => `1a0018970a${String(i).padStart(6, '0')}`);
+    const aliases = Array.from(
+      { length: 1000 },
+      (_, i) => `s${i}: deliveryStatus(msgId: "7500000001", registrationIds: $r) { status }`,
+    ).join('\n');
+    const answer = await app.gql(`query ($r: [ID!]!) { ${aliases} }`, { r: registrationIds });
+    expect(answer.status).toBe(400);
+    expect(answer.errors![0]!.message).toBe('This operation asks for 1000000 ids; the limit is 1000 (MAX_IDS_PER_REQUEST).');
+    expect(fakes.jpush.requestsTo('status/message')).toHaveLength(0);
+  });
+
+  it('counts deliveryStatus registration ids toward MAX_IDS_PER_REQUEST: 2 × 600 refused, 1 × 3 answered in 1 call', async () => {
+    const ids = (n: number): string[] => Array.from({ length: n }, (_, i) => `1a0018970a${String(i).padStart(6, '0')}`);
+    const refused = await app.gql(
+      'query ($r: [ID!]!) { a: deliveryStatus(msgId: "7500000001", registrationIds: $r) { status } b: deliveryStatus(msgId: "7500000002", registrationIds: $r) { status } }',
+      { r: ids(600) },
+    );
+    expect(refused.errors![0]!.message).toBe('This operation asks for 1200 ids; the limit is 1000 (MAX_IDS_PER_REQUEST).');
+    expect(fakes.jpush.requestsTo('status/message')).toHaveLength(0);
+    const answered = await app.gql('query ($r: [ID!]!) { deliveryStatus(msgId: "7500000001", registrationIds: $r) { registrationId } }', {
+      r: ids(3),
+    });
+    expect(answered.errors).toBeUndefined();
+    expect(answered.data!.deliveryStatus).toHaveLength(3);
+    expect(fakes.jpush.requestsTo('status/message')).toHaveLength(1);
   });
 });

@@ -1,4 +1,4 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** One request as a fake vendor saw it; tests assert traffic (counts, ids, auth) from these. */
@@ -32,7 +32,11 @@ export type Fault =
   /** Answers normally after a delay. */
   | { kind: 'slow'; ms: number }
   /** Any reply, e.g. the vendor's own error body. */
-  | { kind: 'reply'; reply: FakeReply };
+  | { kind: 'reply'; reply: FakeReply }
+  /** An echoing vendor or proxy: `reply` gets the request as text (method, URL with query, headers, body) to put in its error. */
+  | { kind: 'echo'; reply: (echo: string) => FakeReply }
+  /** HTTP 200 with a JSON-looking body of `bytes` bytes, streamed in chunks (the fake never holds it whole). */
+  | { kind: 'huge'; bytes: number };
 
 export interface FakeServer {
   url: string;
@@ -49,6 +53,28 @@ export interface FakeServer {
 }
 
 const MAX_RECORDED = 20_000;
+
+const HUGE_CHUNK = Buffer.alloc(64 * 1024, '1');
+
+/** Writes `bytes` bytes of `[1111…` at the pace the client reads them, until done or the client goes. */
+function streamHugeBody(res: ServerResponse, bytes: number, done: () => void): void {
+  res.once('close', done);
+  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+  res.write('[');
+  let left = bytes - 1;
+  const pump = (): void => {
+    while (left > 0 && !res.destroyed) {
+      const chunk = left >= HUGE_CHUNK.length ? HUGE_CHUNK : HUGE_CHUNK.subarray(0, left);
+      left -= chunk.length;
+      if (!res.write(chunk)) {
+        res.once('drain', pump);
+        return;
+      }
+    }
+    if (!res.destroyed) res.end();
+  };
+  pump();
+}
 
 const HTML_ERROR_PAGE = '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>';
 
@@ -95,6 +121,16 @@ export async function startFakeServer(
         return { status: 200, body: { unexpected: [1, 'two', null] } };
       case 'reply':
         return fault.reply;
+      case 'echo':
+        return fault.reply(
+          [
+            `${request.method} ${request.path}?${request.query.toString()}`,
+            ...Object.entries(request.headers).map(([k, v]) => `${k}: ${String(v)}`),
+            request.body,
+          ].join('\n'),
+        );
+      case 'huge':
+        return undefined;
       case 'slow':
         await new Promise((resolve) => setTimeout(resolve, fault.ms));
     }
@@ -126,6 +162,10 @@ export async function startFakeServer(
           answer = await reply(recorded, fault);
         } catch (error) {
           answer = { status: 500, body: { error: String(error) } };
+        }
+        if (fault?.kind === 'huge') {
+          streamHugeBody(res, fault.bytes, () => (fake.inFlight -= 1));
+          return;
         }
         if (!answer) {
           // A hanging vendor: the socket stays open until the client gives up.

@@ -1,8 +1,17 @@
-import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
+import {
+  BrokenCircuitError,
+  bulkhead,
+  CircuitState,
+  ConsecutiveBreaker,
+  circuitBreaker,
+  handleWhen,
+  type BulkheadPolicy,
+  type CircuitBreakerPolicy,
+} from 'cockatiel';
 import type { Span } from '@opentelemetry/api';
 import type { z } from 'zod/v4';
 import type { Vendor } from '../domain.js';
-import { ErrorCode, VendorError } from '../errors.js';
+import { ErrorCode, scrub, VendorError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { tracer } from '../tracing.js';
@@ -66,6 +75,39 @@ export interface VendorHttpOptions {
   breakerThreshold?: number;
   /** How long an open circuit answers at once before one trial call. */
   breakerHalfOpenAfterMs?: number;
+  /** Calls of this process in flight at once (undefined = the quota gate alone decides); the rest wait their turn. */
+  maxConcurrency?: number;
+  /** Bytes a vendor's answer may have; a larger one is cut off and answered VENDOR_ERROR. */
+  maxBodyBytes?: number;
+  /** The configured credentials (secrets, keys): cut out of every vendor text before it reaches an error or a log. */
+  secrets?: readonly string[];
+}
+
+/** 100 msg_ids of JPush `messages/detail` are ~0.3 MB: 16 MiB is far above any real answer. */
+export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+/** Request parameters that carry a credential: Tencent's `usersig`, Alibaba's `Signature`. */
+const CREDENTIAL_PARAMS = /^(usersig|signature|accesskeysecret)$/i;
+
+/**
+ * The credentials one request carries, in every form a vendor may echo them: the Authorization
+ * value, its Basic `appKey:secret` decoded and each half, signed query and form parameters.
+ */
+export function requestSecrets(request: VendorRequest): string[] {
+  const secrets: string[] = [];
+  for (const [name, value] of Object.entries(request.headers ?? {})) {
+    if (name.toLowerCase() !== 'authorization') continue;
+    secrets.push(value);
+    const basic = /^Basic\s+(\S+)$/i.exec(value)?.[1];
+    if (basic) {
+      const decoded = Buffer.from(basic, 'base64').toString('utf8');
+      secrets.push(basic, decoded, ...decoded.split(':'));
+    }
+  }
+  const params = [...new URL(request.url).searchParams];
+  if (request.body !== undefined && !request.body.trimStart().startsWith('{')) params.push(...new URLSearchParams(request.body));
+  for (const [name, value] of params) if (CREDENTIAL_PARAMS.test(name)) secrets.push(value);
+  return secrets;
 }
 
 /**
@@ -109,10 +151,14 @@ export class VendorHttp {
   private readonly retry: RetryPolicy;
   private readonly breakers = new Map<string, CircuitBreakerPolicy>();
   private readonly budget = new RetryBudget();
+  private readonly concurrency: BulkheadPolicy | undefined;
+  private readonly maxBodyBytes: number;
 
   constructor(private readonly options: VendorHttpOptions) {
     this.vendor = options.vendor;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.concurrency = options.maxConcurrency === undefined ? undefined : bulkhead(options.maxConcurrency, Infinity);
+    this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   }
 
   /** Sends `call`, retrying transient failures; resolves with `call.parse`'s value or rejects with a VendorError. */
@@ -137,7 +183,10 @@ export class VendorHttp {
           );
           throw failure;
         }
-        this.options.logger.info({ vendor: this.vendor, endpoint: call.endpoint, attempt, delay, code: failure.code }, 'vendor call retried');
+        this.options.logger.info(
+          { vendor: this.vendor, endpoint: call.endpoint, attempt, delay, code: failure.code },
+          'vendor call retried',
+        );
         await sleep(delay);
       }
     }
@@ -153,7 +202,11 @@ export class VendorHttp {
     return ceiling / 2 + Math.random() * (ceiling / 2);
   }
 
-  private async attempt<T>(call: VendorCall<T>): Promise<T> {
+  private attempt<T>(call: VendorCall<T>): Promise<T> {
+    return this.concurrency ? this.concurrency.execute(() => this.gated(call)) : this.gated(call);
+  }
+
+  private async gated<T>(call: VendorCall<T>): Promise<T> {
     const waitStarted = performance.now();
     const release = this.options.gate ? await this.options.gate.acquire(call.endpoint, call.signal) : undefined;
     this.options.metrics.quotaWait.observe({ vendor: this.vendor, endpoint: call.endpoint }, (performance.now() - waitStarted) / 1000);
@@ -166,6 +219,7 @@ export class VendorHttp {
 
   private async exchange<T>(call: VendorCall<T>): Promise<T> {
     const request = call.request();
+    const secrets = [...(this.options.secrets ?? []), ...requestSecrets(request)];
     call.onSend?.();
     const started = performance.now();
     // Batched calls serve many requests at once, so they are spans of their own (no parent).
@@ -174,6 +228,11 @@ export class VendorHttp {
     });
     try {
       return await this.send(call, request, started, span);
+    } catch (error) {
+      // Vendor text (an echoing vendor or proxy) may carry this request's credentials.
+      if (error instanceof VendorError) throw error.scrubbed(secrets);
+      if (error instanceof Error) error.message = scrub(error.message, secrets);
+      throw error;
     } finally {
       span.end();
     }
@@ -181,19 +240,20 @@ export class VendorHttp {
 
   private async send<T>(call: VendorCall<T>, request: VendorRequest, started: number, span: Span): Promise<T> {
     let response: VendorResponse;
+    // One deadline for the whole exchange: headers and body alike.
+    const signal = AbortSignal.timeout(this.options.timeoutMs);
     try {
-      const answer = await fetch(request.url, {
-        method: request.method ?? 'GET',
-        headers: request.headers,
-        body: request.body,
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-      });
-      response = { status: answer.status, headers: answer.headers, text: await answer.text() };
+      const answer = await fetch(request.url, { method: request.method ?? 'GET', headers: request.headers, body: request.body, signal });
+      response = { status: answer.status, headers: answer.headers, text: await this.readBody(answer) };
     } catch (error) {
+      if (error instanceof VendorError) throw error;
       const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      throw this.unavailable(timedOut ? `${this.vendor} did not answer within ${this.options.timeoutMs} ms` : `${this.vendor} could not be reached`, {
-        vendorCode: timedOut ? 'TIMEOUT' : 'CONNECTION_ERROR',
-      });
+      throw this.unavailable(
+        timedOut ? `${this.vendor} did not answer within ${this.options.timeoutMs} ms` : `${this.vendor} could not be reached`,
+        {
+          vendorCode: timedOut ? 'TIMEOUT' : 'CONNECTION_ERROR',
+        },
+      );
     }
     span.setAttribute('http.response.status_code', response.status);
     const seconds = (performance.now() - started) / 1000;
@@ -206,6 +266,34 @@ export class VendorHttp {
       throw this.unavailable(`${this.vendor} answered HTTP ${response.status}`, { status: response.status });
     }
     return call.parse(response);
+  }
+
+  /** The body, read as it streams in and given up past `maxBodyBytes`: a huge answer never sits in memory. */
+  private async readBody(answer: Response): Promise<string> {
+    const tooLarge = (): VendorError =>
+      new VendorError(this.vendor, ErrorCode.VENDOR_ERROR, `${this.vendor} answered more than ${this.maxBodyBytes} bytes`, {
+        vendorCode: 'RESPONSE_TOO_LARGE',
+        status: answer.status,
+      });
+    if (Number(answer.headers.get('content-length') ?? 0) > this.maxBodyBytes) {
+      await answer.body?.cancel();
+      throw tooLarge();
+    }
+    if (!answer.body) return '';
+    const chunks: Uint8Array[] = [];
+    let bytes = 0;
+    const reader = answer.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      bytes += value.byteLength;
+      if (bytes > this.maxBodyBytes) {
+        await reader.cancel();
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+    return Buffer.concat(chunks).toString('utf8');
   }
 
   private unavailable(message: string, detail: { vendorCode?: string; status?: number }): VendorError {

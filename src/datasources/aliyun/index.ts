@@ -52,6 +52,7 @@ export async function startAliyun(deps: VendorDeps): Promise<VendorRuntime<Aliyu
       // Alibaba's flow control counts per AccessKey, whichever replica calls.
       shared: deps.sharedQuotas?.window(`aliyun:${credentials.accessKeyId}`),
     }),
+    secrets: [credentials.accessKeySecret],
   });
   const client = new AliyunClient({ endpoint, credentials, http, logger: deps.logger });
   const interest = new Interest();
@@ -73,7 +74,9 @@ export async function startAliyun(deps: VendorDeps): Promise<VendorRuntime<Aliyu
 }
 
 /** Where calls go: Alibaba with the configured credentials, or a fresh simulator with its demo ones. */
-async function connect(settings: AliyunSettings): Promise<{ credentials: AliyunCredentials; endpoint: string; simulator?: AliyunSimulator }> {
+async function connect(
+  settings: AliyunSettings,
+): Promise<{ credentials: AliyunCredentials; endpoint: string; simulator?: AliyunSimulator }> {
   if (settings.credentials) return { credentials: settings.credentials, endpoint: settings.endpoint };
   const simulator = await startAliyunSimulator();
   return { credentials: simulator.credentials, endpoint: simulator.url, simulator };

@@ -32,7 +32,9 @@ export function readTencentSettings(env: Env): TencentSettings {
   const adminId = nonEmpty(env.TENCENT_ADMIN_ID) ?? 'administrator';
   // A half-configured deployment must not quietly serve simulated figures as if they were live.
   if ((sdkAppId === undefined) !== (secretKey === undefined)) {
-    throw new Error('Tencent TIMPush needs TENCENT_SDK_APP_ID and TENCENT_SECRET_KEY together (neither = simulator)');
+    throw new Error(
+      `Tencent TIMPush needs TENCENT_SDK_APP_ID and TENCENT_SECRET_KEY together (neither = simulator); missing: ${sdkAppId === undefined ? 'TENCENT_SDK_APP_ID' : 'TENCENT_SECRET_KEY'}`,
+    );
   }
   if (sdkAppId !== undefined && !/^\d+$/.test(sdkAppId)) throw new Error('TENCENT_SDK_APP_ID must be the numeric SDKAppID');
   return {
@@ -54,6 +56,7 @@ export async function startTencent(deps: VendorDeps): Promise<VendorRuntime<Tenc
     // One attempt per call: a retry is a call like any other and must wait for a slot, so the
     // scheduler makes it (loader.ts), never the HTTP layer.
     retry: { attempts: 1 },
+    secrets: [credentials.secretKey],
   });
   const client = new TencentClient({ baseUrl: apiUrl, credentials, http });
   const shared = deps.sharedQuotas;
@@ -79,7 +82,9 @@ export async function startTencent(deps: VendorDeps): Promise<VendorRuntime<Tenc
 }
 
 /** Where calls go: Tencent with the configured credentials, or a fresh simulator with its demo ones. */
-async function connect(settings: TencentSettings): Promise<{ credentials: TencentCredentials; apiUrl: string; simulator?: TencentSimulator }> {
+async function connect(
+  settings: TencentSettings,
+): Promise<{ credentials: TencentCredentials; apiUrl: string; simulator?: TencentSimulator }> {
   if (settings.credentials) return { credentials: settings.credentials, apiUrl: settings.apiUrl };
   const simulator = await startTencentSimulator({ adminId: settings.adminId });
   return { credentials: simulator.credentials, apiUrl: simulator.url, simulator };
