@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MEMORY_DATA_DIR, openPgliteStore, type ArchiveStore } from '../src/archive/store.js';
+import { MEMORY_DATA_DIR, openPgliteStore, openPostgresStore, type ArchiveStore } from '../src/archive/store.js';
+import { createLogger } from '../src/logger.js';
 import type { ChannelStat, Funnel, LossReason } from '../src/domain.js';
 import { startTestApp, type TestApp } from './helpers.js';
 import { startVendorFakes, type VendorFakes } from './vendor-fakes.js';
@@ -238,14 +240,26 @@ describe('campaignSummary', () => {
   });
 });
 
-describe('archive store: discovery methods', () => {
+/** The machine's PostgreSQL (trust auth), in a schema of its own, as test/archive.test.ts. */
+const POSTGRES_URL = process.env.ARCHIVE_TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
+
+describe.each(['pglite', 'postgres'] as const)('archive store (%s): discovery methods', (kind) => {
   let store: ArchiveStore;
+  const schema = `discovery_${randomBytes(6).toString('hex')}`;
 
   beforeAll(async () => {
-    store = await openPgliteStore({ dataDir: MEMORY_DATA_DIR, schema: `discovery_${randomBytes(6).toString('hex')}` });
+    store =
+      kind === 'pglite'
+        ? await openPgliteStore({ dataDir: MEMORY_DATA_DIR, schema })
+        : await openPostgresStore({ url: POSTGRES_URL, schema, logger: createLogger({ level: 'silent' }), statementTimeoutMs: 5_000 });
   });
   afterAll(async () => {
     await store?.close();
+    if (kind !== 'postgres') return;
+    const client = new pg.Client({ connectionString: POSTGRES_URL });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await client.end();
   });
 
   it('track puts campaigns on the refresher schedule once; recent pages in keyset order', async () => {

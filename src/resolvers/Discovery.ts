@@ -33,7 +33,7 @@ export const Discovery: DiscoveryResolvers = {
   recentCampaigns: async (_parent, { vendor, app, since, first, after }, ctx) => {
     const limit = first ?? 50;
     if (limit < 0 || limit > MAX_PAGE) throw badUserInput(`first must be between 0 and ${MAX_PAGE}`, 'first');
-    const appName = resolveApp(vendor ?? 'JPUSH', app);
+    const appName = resolveApp(vendor ?? null, app);
     const from = instant(since, 'since');
     const position = after ? decodeCursor(after) : undefined;
     if (!ctx.archive) throw archiveUnavailable();
