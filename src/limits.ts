@@ -15,7 +15,7 @@ import { badUserInput } from './errors.js';
 
 /** What one operation will ask of the vendors, read from the document before anything runs. */
 export interface OperationDemand {
-  /** Ids in total: `campaign` fields, `campaigns` lists, `_entities` representations, single-id queries. */
+  /** Ids in total: `campaign` fields, `campaigns` lists, `_entities` representations, campaign inputs, recentCampaigns pages, single-id queries. */
   ids: number;
   /** Campaign ids per vendor. */
   campaigns: Record<Vendor, number>;
@@ -118,6 +118,21 @@ export function measureDemand(
               countCampaign((representation as { vendor?: unknown } | null)?.vendor);
             }
             if (selection.selectionSet) visitCampaign(selection.selectionSet, new Set());
+            break;
+          }
+          case 'campaignSummary':
+          case 'trackCampaigns': {
+            const campaigns = argument(selection, 'campaigns');
+            for (const campaign of Array.isArray(campaigns) ? campaigns : [campaigns]) {
+              countCampaign((campaign as { vendor?: unknown } | null)?.vendor);
+            }
+            break;
+          }
+          case 'recentCampaigns': {
+            // A page's campaigns are ids too (their fields call the vendors); without a vendor filter only the total is known.
+            const first = argument(selection, 'first');
+            const vendor = argument(selection, 'vendor');
+            for (let i = 0; i < (typeof first === 'number' ? first : 50); i++) countCampaign(vendor);
             break;
           }
           case 'deviceTrace':

@@ -1,6 +1,7 @@
 // The campaign report page: the selection form, shareable links, and one run per "Show report"
 // that loads every campaign through the public GraphQL API and renders answers as they arrive.
 import { GraphQLClient, loadCampaignBatch, loadHistoryBatch, probeCapabilities, type Capabilities } from './api.js';
+import { loadSummary, RecentView, SelectionSummaryView, type RecentCampaign } from './discovery.js';
 import { h, uid } from './dom.js';
 import { emptySelection, parseIdFile, parseIds, selectionFromUrl, selectionSize, shareUrl, type Selection } from './ids.js';
 import { progressOf, VENDOR_ID_NAME, VENDOR_LABEL, VENDORS, type CampaignEntry, type CampaignState, type HistoryState, type Vendor } from './model.js';
@@ -29,6 +30,7 @@ const copyStatus = byId('copy-status', HTMLSpanElement);
 const progressText = byId('progress', HTMLParagraphElement);
 const progressBar = byId('progress-bar', HTMLProgressElement);
 const reportRoot = byId('report', HTMLDivElement);
+const recentRoot = byId('recent-campaigns', HTMLDivElement);
 
 const client = new GraphQLClient(new URL('/graphql', location.href).href, () => sessionStorage.getItem(KEY_STORAGE));
 
@@ -75,6 +77,21 @@ function buildVendorControls(): Record<Vendor, VendorControls> {
 }
 
 const controls = buildVendorControls();
+
+/** Campaigns picked from the recent list join the ids in the form. */
+function addToSelection(campaigns: readonly RecentCampaign[]): void {
+  for (const vendor of VENDORS) {
+    const ids = campaigns.filter((campaign) => campaign.vendor === vendor).map((campaign) => campaign.id);
+    if (ids.length === 0) continue;
+    const { checkbox, group, textarea } = controls[vendor];
+    checkbox.checked = true;
+    group.hidden = false;
+    textarea.value = [...new Set([...parseIds(textarea.value), ...ids])].join('\n');
+  }
+}
+
+const recent = new RecentView(client, addToSelection);
+recentRoot.append(recent.root);
 
 function showSelection(selection: Selection, vendors: readonly Vendor[]): void {
   for (const vendor of VENDORS) {
@@ -207,6 +224,12 @@ async function start(selection: Selection): Promise<void> {
   const run: Run = { abort, capabilities: probe.capabilities, entries, view, running: false };
   current = run;
   await load(run, selection);
+  if (abort.signal.aborted) return;
+  // The selection as a whole, across vendors, as the server sums it (after the loads, so from the cache).
+  const summary = new SelectionSummaryView();
+  reportRoot.prepend(summary.root);
+  const campaigns = VENDORS.flatMap((vendor) => selection[vendor].map((id) => ({ vendor, id })));
+  summary.update(await loadSummary(client, campaigns, abort.signal));
 }
 
 function retryFailed(): void {
@@ -242,6 +265,7 @@ apiKeyInput.addEventListener('input', () => {
   if (value) sessionStorage.setItem(KEY_STORAGE, value);
   else sessionStorage.removeItem(KEY_STORAGE);
 });
+apiKeyInput.addEventListener('change', () => void recent.reload());
 
 copyButton.addEventListener('click', () => {
   navigator.clipboard.writeText(shareLink.href).then(
@@ -249,6 +273,8 @@ copyButton.addEventListener('click', () => {
     () => (copyStatus.textContent = 'Copying is not allowed here: copy the link above instead.'),
   );
 });
+
+void recent.reload();
 
 // A shared link (?vendor=JPUSH&ids=…) opens straight on its report.
 const fromUrl = selectionFromUrl(location);

@@ -8,6 +8,7 @@ export type MakeOptional<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]?: 
 export type MakeMaybe<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]: Maybe<T[SubKey]> };
 export type MakeEmpty<T extends { [key: string]: unknown }, K extends keyof T> = { [_ in K]?: never };
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -103,6 +104,29 @@ export type CampaignLossReasonsArgs = {
   until?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A page of recentCampaigns (Relay cursor connection). */
+export type CampaignConnection = {
+  __typename?: 'CampaignConnection';
+  edges: Array<CampaignEdge>;
+  pageInfo: PageInfo;
+};
+
+export type CampaignEdge = {
+  __typename?: 'CampaignEdge';
+  /** Opaque position of this campaign in the listing; pass it as `after`. */
+  cursor: Scalars['String']['output'];
+  node: Campaign;
+};
+
+/** One campaign named with its vendor (and app): the input of campaignSummary and trackCampaigns. */
+export type CampaignInput = {
+  /** The vendor app the campaign was sent from; omitted = "default". */
+  app?: InputMaybe<Scalars['String']['input']>;
+  /** The vendor's id (JPush msg_id, Tencent TaskID, Alibaba MessageId). */
+  id: Scalars['ID']['input'];
+  vendor: Vendor;
+};
+
 /**
  * The figures of one campaign as fetched at one moment (the default window of windowed vendor
  * APIs). A figure that was not fetched at that moment is null.
@@ -119,6 +143,21 @@ export type CampaignSnapshot = {
   lossReasons: Maybe<Array<LossReason>>;
   /** SMS fallback figures (Alibaba), if fetched at that moment. */
   sms: Maybe<SmsStats>;
+};
+
+/** The campaigns asked, taken as a whole in the normalized funnel and channel taxonomy. */
+export type CampaignSummary = {
+  __typename?: 'CampaignSummary';
+  /** Campaigns asked. */
+  campaigns: Scalars['Int']['output'];
+  /** Summed per channel + platform across vendors (messageType and eventType null). */
+  channels: Array<ChannelStat>;
+  /** Each figure summed over the campaigns that report it; null when none answered a funnel (a null figure: none reports it). */
+  funnel: Maybe<Funnel>;
+  /** The overall loss reasons (channel null) summed per stage + error code, largest first. */
+  lossReasons: Array<LossReason>;
+  /** Campaigns that answered with a funnel. */
+  withFigures: Scalars['Int']['output'];
 };
 
 /**
@@ -303,6 +342,28 @@ export type MessageType =
   /** Notification-bar message (`details.notification`). */
   | 'NOTIFICATION';
 
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * A sending system registers what it just pushed, so pushgraph follows it from the first minute:
+   * ids are checked as `campaigns` checks them, what the vendors already have is fetched (and
+   * archived), and the campaigns go on the archive refresher's schedule. Tracking twice is
+   * harmless. Null where the vendor does not know the id (yet).
+   */
+  trackCampaigns: Array<Maybe<Campaign>>;
+};
+
+export type MutationTrackCampaignsArgs = {
+  campaigns: Array<CampaignInput>;
+};
+
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  /** The cursor of the page's last edge; null for an empty page. */
+  endCursor: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
 /** The device platform a channel serves. */
 export type Platform =
   | 'ANDROID'
@@ -324,6 +385,12 @@ export type Query = {
   /** One campaign (push task / message) of one vendor; null when the vendor knows no such id. */
   campaign: Maybe<Campaign>;
   /**
+   * One normalized summary over campaigns of any vendors; costs the vendor calls those campaigns
+   * cost (batched with every other campaign of the operation, within MAX_IDS_PER_REQUEST and the
+   * quota cost limit).
+   */
+  campaignSummary: CampaignSummary;
+  /**
    * Many campaigns of one vendor, in the order of `ids`; null where the vendor knows no such id.
    * All ids of one operation are batched into the fewest vendor calls the vendor allows.
    */
@@ -336,6 +403,13 @@ export type Query = {
   /** Tencent `all_member_push_trace`: the path of one push task to one user's devices. */
   deviceTrace: Array<DeviceTrace>;
   /**
+   * Campaigns pushgraph has seen or been told about, newest first (by when it first saw them):
+   * every campaign asked through `campaign`/`campaigns` and every one registered with
+   * `trackCampaigns`. `since` (ISO-8601) bounds when it was first seen; `first` is at most 200;
+   * `after` is the `endCursor` of the previous page (opaque, stable while new campaigns arrive).
+   */
+  recentCampaigns: CampaignConnection;
+  /**
    * JPush `users`: new, online and active users per platform over time.
    * `start` must match `timeUnit`: `YYYY-MM-DD HH` (HOUR), `YYYY-MM-DD` (DAY), `YYYY-MM` (MONTH).
    */
@@ -345,6 +419,10 @@ export type Query = {
 export type QueryCampaignArgs = {
   id: Scalars['ID']['input'];
   vendor: Vendor;
+};
+
+export type QueryCampaignSummaryArgs = {
+  campaigns: Array<CampaignInput>;
 };
 
 export type QueryCampaignsArgs = {
@@ -361,6 +439,14 @@ export type QueryDeliveryStatusArgs = {
 export type QueryDeviceTraceArgs = {
   taskId: Scalars['ID']['input'];
   userId: Scalars['ID']['input'];
+};
+
+export type QueryRecentCampaignsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  app?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  since?: InputMaybe<Scalars['String']['input']>;
+  vendor?: InputMaybe<Vendor>;
 };
 
 export type QueryUserMetricsArgs = {
@@ -548,10 +634,14 @@ export type ResolversTypes = ResolversObject<{
   Campaign: ResolverTypeWrapper<CampaignRef>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  CampaignConnection: ResolverTypeWrapper<Omit<CampaignConnection, 'edges'> & { edges: Array<ResolversTypes['CampaignEdge']> }>;
+  CampaignEdge: ResolverTypeWrapper<Omit<CampaignEdge, 'node'> & { node: ResolversTypes['Campaign'] }>;
+  CampaignInput: CampaignInput;
   CampaignSnapshot: ResolverTypeWrapper<CampaignSnapshot>;
+  CampaignSummary: ResolverTypeWrapper<CampaignSummary>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Channel: Channel;
   ChannelStat: ResolverTypeWrapper<ChannelStat>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   DataAvailability: DataAvailability;
   DeliveryStatus: DeliveryStatus;
   DeviceDelivery: ResolverTypeWrapper<DeviceDelivery>;
@@ -561,6 +651,8 @@ export type ResolversTypes = ResolversObject<{
   LossReason: ResolverTypeWrapper<LossReason>;
   LossStage: LossStage;
   MessageType: MessageType;
+  Mutation: ResolverTypeWrapper<{}>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
   Platform: Platform;
   PushEventType: PushEventType;
   Query: ResolverTypeWrapper<{}>;
@@ -578,14 +670,20 @@ export type ResolversParentTypes = ResolversObject<{
   Campaign: CampaignRef;
   String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
+  CampaignConnection: Omit<CampaignConnection, 'edges'> & { edges: Array<ResolversParentTypes['CampaignEdge']> };
+  CampaignEdge: Omit<CampaignEdge, 'node'> & { node: ResolversParentTypes['Campaign'] };
+  CampaignInput: CampaignInput;
   CampaignSnapshot: CampaignSnapshot;
-  ChannelStat: ChannelStat;
+  CampaignSummary: CampaignSummary;
   Int: Scalars['Int']['output'];
+  ChannelStat: ChannelStat;
   DeviceDelivery: DeviceDelivery;
   DeviceTrace: DeviceTrace;
   Boolean: Scalars['Boolean']['output'];
   Funnel: Funnel;
   LossReason: LossReason;
+  Mutation: {};
+  PageInfo: PageInfo;
   Query: {};
   SmsStats: SmsStats;
   TraceStage: TraceStage;
@@ -614,6 +712,24 @@ export type CampaignResolvers<
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type CampaignConnectionResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['CampaignConnection'] = ResolversParentTypes['CampaignConnection'],
+> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['CampaignEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CampaignEdgeResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['CampaignEdge'] = ResolversParentTypes['CampaignEdge'],
+> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Campaign'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type CampaignSnapshotResolvers<
   ContextType = Context,
   ParentType extends ResolversParentTypes['CampaignSnapshot'] = ResolversParentTypes['CampaignSnapshot'],
@@ -623,6 +739,18 @@ export type CampaignSnapshotResolvers<
   funnel?: Resolver<Maybe<ResolversTypes['Funnel']>, ParentType, ContextType>;
   lossReasons?: Resolver<Maybe<Array<ResolversTypes['LossReason']>>, ParentType, ContextType>;
   sms?: Resolver<Maybe<ResolversTypes['SmsStats']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CampaignSummaryResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['CampaignSummary'] = ResolversParentTypes['CampaignSummary'],
+> = ResolversObject<{
+  campaigns?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  channels?: Resolver<Array<ResolversTypes['ChannelStat']>, ParentType, ContextType>;
+  funnel?: Resolver<Maybe<ResolversTypes['Funnel']>, ParentType, ContextType>;
+  lossReasons?: Resolver<Array<ResolversTypes['LossReason']>, ParentType, ContextType>;
+  withFigures?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -698,11 +826,38 @@ export type LossReasonResolvers<
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type MutationResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation'],
+> = ResolversObject<{
+  trackCampaigns?: Resolver<
+    Array<Maybe<ResolversTypes['Campaign']>>,
+    ParentType,
+    ContextType,
+    RequireFields<MutationTrackCampaignsArgs, 'campaigns'>
+  >;
+}>;
+
+export type PageInfoResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo'],
+> = ResolversObject<{
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<
   ContextType = Context,
   ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query'],
 > = ResolversObject<{
   campaign?: Resolver<Maybe<ResolversTypes['Campaign']>, ParentType, ContextType, RequireFields<QueryCampaignArgs, 'id' | 'vendor'>>;
+  campaignSummary?: Resolver<
+    ResolversTypes['CampaignSummary'],
+    ParentType,
+    ContextType,
+    RequireFields<QueryCampaignSummaryArgs, 'campaigns'>
+  >;
   campaigns?: Resolver<
     Array<Maybe<ResolversTypes['Campaign']>>,
     ParentType,
@@ -720,6 +875,12 @@ export type QueryResolvers<
     ParentType,
     ContextType,
     RequireFields<QueryDeviceTraceArgs, 'taskId' | 'userId'>
+  >;
+  recentCampaigns?: Resolver<
+    ResolversTypes['CampaignConnection'],
+    ParentType,
+    ContextType,
+    RequireFields<QueryRecentCampaignsArgs, 'first'>
   >;
   userMetrics?: Resolver<
     ResolversTypes['UserMetrics'],
@@ -778,12 +939,17 @@ export type UserMetricsPointResolvers<
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
   Campaign?: CampaignResolvers<ContextType>;
+  CampaignConnection?: CampaignConnectionResolvers<ContextType>;
+  CampaignEdge?: CampaignEdgeResolvers<ContextType>;
   CampaignSnapshot?: CampaignSnapshotResolvers<ContextType>;
+  CampaignSummary?: CampaignSummaryResolvers<ContextType>;
   ChannelStat?: ChannelStatResolvers<ContextType>;
   DeviceDelivery?: DeviceDeliveryResolvers<ContextType>;
   DeviceTrace?: DeviceTraceResolvers<ContextType>;
   Funnel?: FunnelResolvers<ContextType>;
   LossReason?: LossReasonResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   SmsStats?: SmsStatsResolvers<ContextType>;
   TraceStage?: TraceStageResolvers<ContextType>;

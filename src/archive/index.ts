@@ -19,6 +19,8 @@ import {
   openPostgresStore,
   type ArchiveStore,
   type CampaignMeta,
+  type RecentCampaign,
+  type RecentFilter,
   type SnapshotRecord,
   type StoreKind,
 } from './store.js';
@@ -351,6 +353,30 @@ export class Archive {
 
   count(vendor: Vendor, reason: 'forgotten' | 'expired'): void {
     this.deps.metrics.archiveAnswers.inc({ vendor, reason });
+  }
+
+  // ---- discovery (issue 18) ------------------------------------------------------------------
+
+  /** Campaigns newest first (see ArchiveStore.recent); throws ARCHIVE_UNAVAILABLE when the store cannot answer. */
+  async recent(filter: RecentFilter, limit: number): Promise<RecentCampaign[]> {
+    try {
+      // A request reads its own writes: campaigns asked a moment ago are listed.
+      await this.recorder.flush();
+      return await this.use('read', (store) => store.recent(filter, limit), this.neededReadTimeoutMs);
+    } catch {
+      throw archiveUnavailable();
+    }
+  }
+
+  /** Puts campaigns on the refresher's schedule from now; throws ARCHIVE_UNAVAILABLE when the store cannot answer. */
+  async track(vendor: Vendor, ids: readonly string[]): Promise<void> {
+    const at = this.now();
+    try {
+      await this.use('write', (store) => store.track(vendor, [...new Set(ids)], at, nextRefreshAt(vendor, at, at, this.schedule)));
+    } catch {
+      throw archiveUnavailable();
+    }
+    for (const id of ids) this.noteSeen(vendor, id, at);
   }
 
   /** Updates a cached first sighting; an id never read stays uncached (the store may know it from earlier). */

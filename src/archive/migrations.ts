@@ -43,6 +43,12 @@ export function archiveMigrations(schema: string): MigrationProvider {
         await ddl.createIndex('snapshots_by_time').on('snapshots').columns(['vendor', 'id', 'fetched_at']).execute();
       },
     },
+    '0002_campaigns_by_first_seen': {
+      async up(db: Kysely<unknown>) {
+        // recentCampaigns lists newest first, in keyset order.
+        await db.schema.withSchema(schema).createIndex('campaigns_by_first_seen').on('campaigns').columns(['first_seen_at', 'vendor', 'id']).execute();
+      },
+    },
   };
   return { getMigrations: async () => migrations };
 }

@@ -6,13 +6,13 @@ import { badUserInput } from '../errors.js';
 import type { Archive, ArchivedView } from './index.js';
 import { hasShorterRetention, isPastRetention } from './retention.js';
 import { isDefaultWindow, setFigure, type ArchivedField, type Figures, type PartialFigures } from './figures.js';
-import type { CampaignMeta, SnapshotRecord } from './store.js';
+import type { CampaignMeta, RecentCampaign, RecentFilter, SnapshotRecord } from './store.js';
 
 // A date (UTC midnight) or a date-time with its zone (`2025-03-01`, `2025-03-01T08:00:00+08:00`):
 // a bare local time would depend on the server's zone.
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
 
-function instant(text: string | null | undefined, argumentName: 'since' | 'until'): number | null {
+export function instant(text: string | null | undefined, argumentName: 'since' | 'until'): number | null {
   if (text === null || text === undefined) return null;
   const ms = ISO_8601.test(text.trim()) ? Date.parse(text.trim()) : Number.NaN;
   if (Number.isNaN(ms)) throw badUserInput(`${argumentName} must be an ISO-8601 date or a date-time with a time zone, e.g. 2025-03-01T00:00:00Z`, argumentName);
@@ -88,6 +88,16 @@ export class ArchiveSession {
     const since = instant(args.since, 'since');
     const until = instant(args.until, 'until');
     return this.historyLoader.load({ vendor, id, since, until });
+  }
+
+  /** Campaigns pushgraph has seen or been told about, newest first (recentCampaigns). */
+  recent(filter: RecentFilter, limit: number): Promise<RecentCampaign[]> {
+    return this.archive.recent(filter, limit);
+  }
+
+  /** Puts campaigns on the refresher's schedule (trackCampaigns). */
+  track(vendor: Vendor, ids: readonly string[]): Promise<void> {
+    return this.archive.track(vendor, ids);
   }
 
   private async campaign(vendor: Vendor, source: CampaignSource, id: string): Promise<CampaignRef | null> {

@@ -73,6 +73,21 @@ export interface DueCampaign {
   firstSeenAt: number;
 }
 
+/** A campaign as `recentCampaigns` lists it. */
+export interface RecentCampaign {
+  vendor: Vendor;
+  id: string;
+  firstSeenAt: number;
+}
+
+export interface RecentFilter {
+  vendor?: Vendor;
+  /** Only campaigns first seen at or after this instant. */
+  since?: number;
+  /** Only campaigns strictly after this one in the listing's order (the cursor's position). */
+  after?: RecentCampaign;
+}
+
 /** The archive's tables in PGlite or PostgreSQL: the same SQL for both. */
 export interface ArchiveStore {
   readonly kind: StoreKind;
@@ -87,6 +102,11 @@ export interface ArchiveStore {
   reschedule(vendor: Vendor, id: string, next: number | null): Promise<void>;
   /** Whether this process may run the refresher (PostgreSQL: it holds the advisory lock). */
   lead(): Promise<boolean>;
+  // ---- discovery (issue 18): kysely's portable builder only, so the same code runs on SQLite ----
+  /** Campaigns newest first by `first_seen_at` (then vendor, id, descending), after `after`, at most `limit`. */
+  recent(filter: RecentFilter, limit: number): Promise<RecentCampaign[]>;
+  /** Registers campaigns not yet archived, due for the refresher at `nextRefreshAt`; known ones are left as they are. */
+  track(vendor: Vendor, ids: readonly string[], at: number, nextRefreshAt: number | null): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -233,6 +253,44 @@ class SqlArchiveStore implements ArchiveStore {
 
   lead(): Promise<boolean> {
     return this.leadership();
+  }
+
+  async recent(filter: RecentFilter, limit: number): Promise<RecentCampaign[]> {
+    const { vendor, since, after } = filter;
+    let query = this.tables.selectFrom('campaigns').select(['vendor', 'id', 'first_seen_at']);
+    if (vendor) query = query.where('vendor', '=', vendor);
+    if (since !== undefined) query = query.where('first_seen_at', '>=', new Date(since));
+    if (after) {
+      const at = new Date(after.firstSeenAt);
+      // Keyset order: a page never shifts when newer campaigns arrive above it.
+      query = query.where((eb) =>
+        eb.or([
+          eb('first_seen_at', '<', at),
+          eb.and([eb('first_seen_at', '=', at), eb('vendor', '<', after.vendor)]),
+          eb.and([eb('first_seen_at', '=', at), eb('vendor', '=', after.vendor), eb('id', '<', after.id)]),
+        ]),
+      );
+    }
+    const rows = await query.orderBy('first_seen_at', 'desc').orderBy('vendor', 'desc').orderBy('id', 'desc').limit(limit).execute();
+    return rows.map((row) => ({ vendor: row.vendor as Vendor, id: row.id, firstSeenAt: row.first_seen_at.getTime() }));
+  }
+
+  async track(vendor: Vendor, ids: readonly string[], at: number, nextRefreshAt: number | null): Promise<void> {
+    if (ids.length === 0) return;
+    await this.tables
+      .insertInto('campaigns')
+      .values(
+        ids.map((id) => ({
+          vendor,
+          id,
+          first_seen_at: new Date(at),
+          gone_at: null,
+          next_refresh_at: nextRefreshAt === null ? null : new Date(nextRefreshAt),
+        })),
+      )
+      // Tracking twice is harmless: an archived campaign keeps its first sighting and schedule.
+      .onConflict((conflict) => conflict.columns(['vendor', 'id']).doNothing())
+      .execute();
   }
 
   close(): Promise<void> {
