@@ -167,13 +167,13 @@ describe('messages/detail → report', () => {
 });
 
 describe('received/detail → fallback report', () => {
-  it('sums every *_sent and *_received of the doc example, nulls skipped; the rest null', () => {
+  it('sums the *_received of the doc example except ios_msg_received (inside jpush_received); sent and the rest null', () => {
     const rows = JPushReceivedDetailsSchema.parse(parse(fixture('received-detail.json')));
     const [first, second] = rows.map(toFallbackReport);
-    // sent: android_pns 12 + ios_apns 11 + live 0 + wp_mpns 3 + quickapp_pns 1 + hmos_hmpns 1 + hmos_msg 1
-    // received: jpush 62 + android_pns 12 + ios_apns 5 + ios_msg 3 + live 0 + quickapp_jpush 1 + hmos_hmpns 1 + hmos_msg 1
-    expect(first!.funnel).toEqual({ target: null, sent: 29, received: 85, displayed: null, clicked: null, dismissed: null });
-    expect(second!.funnel).toEqual({ target: null, sent: 48, received: 91, displayed: null, clicked: null, dismissed: null });
+    // received: jpush 62 (iOS custom messages included) + android_pns 12 + ios_apns 5 + live 0 + quickapp_jpush 1 + hmos_hmpns 1 + hmos_msg 1;
+    // sent: null, JPush's own channel reports none, so no total exists.
+    expect(first!.funnel).toEqual({ target: null, sent: null, received: 82, displayed: null, clicked: null, dismissed: null });
+    expect(second!.funnel).toEqual({ target: null, sent: null, received: 88, displayed: null, clicked: null, dismissed: null });
     const row = (channel: string, platform: string, messageType: string | null, sent: number | null, received: number | null) => ({
       channel,
       platform,

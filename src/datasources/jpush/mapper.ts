@@ -159,17 +159,17 @@ const UNKNOWN_SOURCE: ReceivedSource = { channel: 'UNKNOWN', platform: 'UNKNOWN'
 
 /**
  * received/detail → the fallback report of an app without the VIP interface (error 2003).
- * Funnel (contract): sent = sum of every `*_sent`, received = sum of every `*_received`, nulls
- * skipped, the rest null. Channels: one row per counter source that reported anything, with
- * sent/received only, so the rows add up to the funnel.
+ * Funnel (contract): received = sum of the `*_received` counters except `ios_msg_received`
+ * (JPush counts iOS custom messages inside `jpush_received` already); sent = null, because
+ * JPush's own channel reports no sent figure, so no total exists; the rest null. Channels: one
+ * row per counter source that reported anything, with that source's own sent/received.
  */
 export function toFallbackReport(row: JPushReceivedDetailParsed): JPushReport {
-  const sent: Array<number | null> = [];
   const received: Array<number | null> = [];
   const sources = new Map<string, { sent: number | null; received: number | null }>();
   for (const [key, value] of Object.entries(row.counters)) {
     const isSent = key.endsWith('_sent');
-    (isSent ? sent : received).push(value);
+    if (!isSent && key !== 'ios_msg_received') received.push(value);
     const name = key.slice(0, key.lastIndexOf('_'));
     const source = sources.get(name) ?? { sent: null, received: null };
     if (isSent) source.sent = value;
@@ -183,7 +183,7 @@ export function toFallbackReport(row: JPushReceivedDetailParsed): JPushReport {
     channels.push(channelStat(source.channel, source.platform, source.messageType, { sent: counts.sent, received: counts.received }));
   }
   return {
-    funnel: { target: null, sent: sum(sent), received: sum(received), displayed: null, clicked: null, dismissed: null },
+    funnel: { target: null, sent: null, received: sum(received), displayed: null, clicked: null, dismissed: null },
     channels,
   };
 }
