@@ -514,12 +514,21 @@ describe('JPush userMetrics', () => {
       [{ u: 'DAY', s: day(61), d: 1 }, 'start'],
       [{ u: 'DAY', s: day(-1), d: 1 }, 'start'],
       [{ u: 'DAY', s: day(1), d: 0 }, 'duration'],
+      // The whole window: 70 days back, or ending after today (3005 / 3007 from JPush).
+      [{ u: 'DAY', s: day(70), d: 20 }, 'start'],
+      [{ u: 'DAY', s: day(1), d: 5 }, 'duration'],
+      [{ u: 'DAY', s: day(0), d: 2 }, 'duration'],
+      [{ u: 'MONTH', s: day(0).slice(0, 7), d: 2 }, 'duration'],
     ];
     for (const [variables, argument] of cases) {
       const answer = await app.gql(QUERY, variables);
       expect(answer.errors?.[0]?.extensions, JSON.stringify(variables)).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: argument });
     }
     expect(sim.server.requests).toHaveLength(0);
+    // A window ending today exactly is JPush's to answer.
+    const ok = await app.gql<{ userMetrics: { points: unknown[] } }>(QUERY, { u: 'DAY', s: day(4), d: 5 });
+    expect(ok.errors).toBeUndefined();
+    expect(sim.server.requests).toHaveLength(1);
   });
 });
 
