@@ -81,8 +81,36 @@ describe('messages/detail → report', () => {
       ['JPUSH', 'IOS', 'INAPP'],
     ];
     expect(report.channels).toEqual(
-      rows.map(([channel, platform, messageType]) => ({ channel, platform, messageType, eventType: null, ...DOC_STAT })),
+      rows.map(([channel, platform, messageType]) => ({
+        channel,
+        platform,
+        messageType,
+        eventType: null,
+        ...DOC_STAT,
+        // iOS custom messages have no click statistics; JPush returns click 0 anyway.
+        ...(platform === 'IOS' && messageType === 'MESSAGE' ? { clicked: null } : {}),
+      })),
     );
+  });
+
+  it('gives a null click to iOS custom messages, and to a funnel made only of them', () => {
+    const stat = { target: 10, sent: 9, received: 8, display: 7, click: 0 };
+    const [onlyIos, mixed] = JPushMessagesDetailSchema.parse([
+      { msg_id: '1', details: { message: { ...stat, sub_ios: { jg_ios: stat } } } },
+      {
+        msg_id: '2',
+        details: { message: { ...stat, click: 3, sub_ios: { jg_ios: stat }, sub_android: { jg_android: { ...stat, click: 3 } } } },
+      },
+    ]);
+    const first = toReport(onlyIos!);
+    expect(first.funnel).toEqual({ target: 10, sent: 9, received: 8, displayed: 7, clicked: null, dismissed: null });
+    expect(first.channels.map((row) => row.clicked)).toEqual([null]);
+    const second = toReport(mixed!);
+    expect(second.funnel.clicked).toBe(3);
+    expect(second.channels.map((row) => [row.platform, row.clicked])).toEqual([
+      ['IOS', null],
+      ['ANDROID', 3],
+    ]);
   });
 
   it('maps live_activity and its flat sub_ios to APNS / IOS', () => {
@@ -167,13 +195,13 @@ describe('messages/detail → report', () => {
 });
 
 describe('received/detail → fallback report', () => {
-  it('sums every *_sent and *_received of the doc example, nulls skipped; the rest null', () => {
+  it('sums the *_received of the doc example except ios_msg_received (inside jpush_received); sent and the rest null', () => {
     const rows = JPushReceivedDetailsSchema.parse(parse(fixture('received-detail.json')));
     const [first, second] = rows.map(toFallbackReport);
-    // sent: android_pns 12 + ios_apns 11 + live 0 + wp_mpns 3 + quickapp_pns 1 + hmos_hmpns 1 + hmos_msg 1
-    // received: jpush 62 + android_pns 12 + ios_apns 5 + ios_msg 3 + live 0 + quickapp_jpush 1 + hmos_hmpns 1 + hmos_msg 1
-    expect(first!.funnel).toEqual({ target: null, sent: 29, received: 85, displayed: null, clicked: null, dismissed: null });
-    expect(second!.funnel).toEqual({ target: null, sent: 48, received: 91, displayed: null, clicked: null, dismissed: null });
+    // received: jpush 62 (iOS custom messages included) + android_pns 12 + ios_apns 5 + live 0 + quickapp_jpush 1 + hmos_hmpns 1 + hmos_msg 1;
+    // sent: null, JPush's own channel reports none, so no total exists.
+    expect(first!.funnel).toEqual({ target: null, sent: null, received: 82, displayed: null, clicked: null, dismissed: null });
+    expect(second!.funnel).toEqual({ target: null, sent: null, received: 88, displayed: null, clicked: null, dismissed: null });
     const row = (channel: string, platform: string, messageType: string | null, sent: number | null, received: number | null) => ({
       channel,
       platform,
@@ -219,7 +247,13 @@ describe('status/message and users', () => {
       ['1507bfd3a7c568d4761', 'DELIVERED'],
       ['0207870a9b8', 'NOT_IN_APP'],
     ]);
-    expect(([0, 1, 2, 3, 4] as const).map(toDeliveryStatus)).toEqual(['DELIVERED', 'NOT_DELIVERED', 'NOT_IN_APP', 'NOT_TARGETED', 'SYSTEM_ERROR']);
+    expect(([0, 1, 2, 3, 4] as const).map(toDeliveryStatus)).toEqual([
+      'DELIVERED',
+      'NOT_DELIVERED',
+      'NOT_IN_APP',
+      'NOT_TARGETED',
+      'SYSTEM_ERROR',
+    ]);
     expect(JPushStatusAnswerSchema.safeParse({ x: { status: 5 } }).success).toBe(false);
   });
 

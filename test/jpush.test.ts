@@ -56,15 +56,25 @@ async function boot(options: JPushSimulatorOptions = {}, env: Record<string, str
 const EXPECTED_AUTH = `Basic ${Buffer.from('a1b2c3d4e5f6a1b2c3d4e5f6:f0e1d2c3b4a5f0e1d2c3b4a5').toString('base64')}`;
 
 /** 250 distinct msg_ids, one of which JPush does not know (the simulator's "…404" rule). */
-const ids250 = (base: number): string[] => Array.from({ length: 250 }, (_, i) => (i === 7 ? `${base}0404` : String(base * 100_000 + i * 10 + 1)));
+const ids250 = (base: number): string[] =>
+  Array.from({ length: 250 }, (_, i) => (i === 7 ? `${base}0404` : String(base * 100_000 + i * 10 + 1)));
 
 const TYPES = ['notification', 'message', 'inapp', 'live_activity'] as const;
 const MESSAGE_TYPE = { notification: 'NOTIFICATION', message: 'MESSAGE', inapp: 'INAPP', live_activity: 'LIVE_ACTIVITY' };
 
 /** The funnel the fake's own data adds up to. */
+/** Whether a type block holds only iOS custom messages, whose click JPush does not measure. */
+const onlyIosMessages = (type: (typeof TYPES)[number], block: object): boolean =>
+  type === 'message' &&
+  Object.keys(block)
+    .filter((key) => key.startsWith('sub_'))
+    .every((key) => key === 'sub_ios');
+
 function expectedFunnel(detail: JPushMessageDetail): Funnel {
   const add = (stage: keyof JPushStat): number => TYPES.reduce((sum, type) => sum + (detail.details?.[type]?.[stage] ?? 0), 0);
-  return { target: add('target'), sent: add('sent'), received: add('received'), displayed: add('display'), clicked: add('click'), dismissed: null };
+  const measured = TYPES.filter((type) => detail.details?.[type] && !onlyIosMessages(type, detail.details[type]!));
+  const clicked = measured.length === 0 ? null : measured.reduce((sum, type) => sum + (detail.details?.[type]?.click ?? 0), 0);
+  return { target: add('target'), sent: add('sent'), received: add('received'), displayed: add('display'), clicked, dismissed: null };
 }
 
 /** Every channel row of the fake's data, figures and message type, in wire order. */
@@ -83,7 +93,7 @@ function expectedRows(detail: JPushMessageDetail): Array<Record<string, unknown>
           sent: stat.sent,
           received: stat.received,
           displayed: stat.display,
-          clicked: stat.click,
+          clicked: type === 'message' && key === 'sub_ios' ? null : stat.click,
         });
       }
     }
@@ -195,10 +205,19 @@ describe('JPush campaigns: batching', () => {
     const [doc] = fixture<JPushMessageDetail[]>('messages-detail.json');
     sim.setMessage({ ...doc!, msg_id: '269978303' });
     const answer = await app.gql<{ campaign: CampaignAnswer }>(`{ campaign(vendor: JPUSH, id: "269978303") { ${FUNNEL} ${CHANNELS} } }`);
-    expect(answer.data!.campaign.funnel).toEqual({ target: 2500, sent: 2250, received: 2000, displayed: 1750, clicked: 0, dismissed: null });
+    expect(answer.data!.campaign.funnel).toEqual({
+      target: 2500,
+      sent: 2250,
+      received: 2000,
+      displayed: 1750,
+      clicked: 0,
+      dismissed: null,
+    });
     expect(answer.data!.campaign.channels).toHaveLength(31);
     expect(answer.data!.campaign.channels.map((row) => `${row.messageType} ${row.platform} ${row.channel}`).slice(0, 19)).toEqual([
-      ...['JPUSH', 'HUAWEI', 'XIAOMI', 'OPPO', 'VIVO', 'MEIZU', 'FCM', 'ASUS', 'TUIBIDA', 'HONOR', 'NIO'].map((c) => `NOTIFICATION ANDROID ${c}`),
+      ...['JPUSH', 'HUAWEI', 'XIAOMI', 'OPPO', 'VIVO', 'MEIZU', 'FCM', 'ASUS', 'TUIBIDA', 'HONOR', 'NIO'].map(
+        (c) => `NOTIFICATION ANDROID ${c}`,
+      ),
       'NOTIFICATION IOS VOIP',
       'NOTIFICATION IOS APNS',
       'NOTIFICATION HARMONY HMOS',
@@ -207,9 +226,17 @@ describe('JPush campaigns: batching', () => {
     ]);
     expect(
       new Set(
-        answer.data!.campaign.channels.map((row) => JSON.stringify([row.target, row.sent, row.received, row.displayed, row.clicked, row.eventType])),
+        answer.data!.campaign.channels.map((row) =>
+          JSON.stringify([row.target, row.sent, row.received, row.displayed, row.clicked, row.eventType]),
+        ),
       ),
-    ).toEqual(new Set([JSON.stringify([100, 90, 80, 70, 0, null])]));
+    ).toEqual(new Set([JSON.stringify([100, 90, 80, 70, 0, null]), JSON.stringify([100, 90, 80, 70, null, null])]));
+    // The one row whose click JPush does not measure: iOS custom messages ("the field is returned" as 0).
+    expect(
+      answer
+        .data!.campaign.channels.filter((row) => row.clicked === null)
+        .map((row) => `${row.messageType} ${row.platform} ${row.channel}`),
+    ).toEqual(['MESSAGE IOS JPUSH']);
   });
 });
 
@@ -252,8 +279,8 @@ describe('JPush campaigns: ids and fallbacks', () => {
     expect(msgIdsOf(sim, 'messages/detail')).toEqual([['1613113584', '1229760629', '5550404']]);
     expect(msgIdsOf(sim, 'received/detail')).toEqual([['1613113584', '1229760629', '5550404']]);
     const [a, b, unknown] = answer.data!.campaigns;
-    expect(a!.funnel).toEqual({ target: null, sent: 29, received: 85, displayed: null, clicked: null, dismissed: null });
-    expect(b!.funnel).toEqual({ target: null, sent: 48, received: 91, displayed: null, clicked: null, dismissed: null });
+    expect(a!.funnel).toEqual({ target: null, sent: null, received: 82, displayed: null, clicked: null, dismissed: null });
+    expect(b!.funnel).toEqual({ target: null, sent: null, received: 88, displayed: null, clicked: null, dismissed: null });
     expect(a!.availability).toBe('READY');
     expect(a!.channels).toContainEqual({
       channel: 'APNS',
@@ -278,8 +305,11 @@ describe('JPush campaigns: ids and fallbacks', () => {
     expect(sim.requestsTo('messages/detail')).toHaveLength(1);
     expect(msgIdsOf(sim, 'received/detail').slice(1)).toEqual([ids.slice(0, 100), ids.slice(100)]);
     const row = sim.receivedDetail(ids[0]!)!;
-    const sentSum = Object.entries(row).reduce((sum, [key, value]) => (key.endsWith('_sent') && typeof value === 'number' ? sum + value : sum), 0);
-    expect(next.data!.campaigns[0]!.funnel.sent).toBe(sentSum);
+    const receivedSum = Object.entries(row).reduce(
+      (sum, [key, value]) => (key.endsWith('_received') && key !== 'ios_msg_received' && typeof value === 'number' ? sum + value : sum),
+      0,
+    );
+    expect(next.data!.campaigns[0]!.funnel).toMatchObject({ sent: null, received: receivedSum });
   });
 });
 
@@ -365,7 +395,8 @@ describe('JPush failures', () => {
 });
 
 describe('JPush deliveryStatus', () => {
-  const QUERY = 'query ($m: ID!, $r: [ID!]!, $d: String) { deliveryStatus(msgId: $m, registrationIds: $r, date: $d) { registrationId status } }';
+  const QUERY =
+    'query ($m: ID!, $r: [ID!]!, $d: String) { deliveryStatus(msgId: $m, registrationIds: $r, date: $d) { registrationId status } }';
   const chinaDay = (daysAgo: number): string => new Date(Date.now() + 8 * 3_600_000 - daysAgo * 86_400_000).toISOString().slice(0, 10);
 
   it('POSTs status/message with the exact msg_id digits and maps 0..4 in the order asked', async () => {
@@ -458,7 +489,11 @@ describe('JPush userMetrics', () => {
     const { sim, app } = await boot();
     const now = china();
     const start = `${now.toISOString().slice(0, 10)} ${String(now.getUTCHours()).padStart(2, '0')}`;
-    const answer = await app.gql<{ userMetrics: { points: Array<{ time: string; platform: string }> } }>(QUERY, { u: 'HOUR', s: start, d: 1 });
+    const answer = await app.gql<{ userMetrics: { points: Array<{ time: string; platform: string }> } }>(QUERY, {
+      u: 'HOUR',
+      s: start,
+      d: 1,
+    });
     expect(answer.errors).toBeUndefined();
     expect(sim.requestsTo('users')[0]!.query.get('start')).toBe(start);
     expect(answer.data!.userMetrics.points.map((point) => `${point.time} ${point.platform}`)).toEqual([
@@ -479,12 +514,21 @@ describe('JPush userMetrics', () => {
       [{ u: 'DAY', s: day(61), d: 1 }, 'start'],
       [{ u: 'DAY', s: day(-1), d: 1 }, 'start'],
       [{ u: 'DAY', s: day(1), d: 0 }, 'duration'],
+      // The whole window: 70 days back, or ending after today (3005 / 3007 from JPush).
+      [{ u: 'DAY', s: day(70), d: 20 }, 'start'],
+      [{ u: 'DAY', s: day(1), d: 5 }, 'duration'],
+      [{ u: 'DAY', s: day(0), d: 2 }, 'duration'],
+      [{ u: 'MONTH', s: day(0).slice(0, 7), d: 2 }, 'duration'],
     ];
     for (const [variables, argument] of cases) {
       const answer = await app.gql(QUERY, variables);
       expect(answer.errors?.[0]?.extensions, JSON.stringify(variables)).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: argument });
     }
     expect(sim.server.requests).toHaveLength(0);
+    // A window ending today exactly is JPush's to answer.
+    const ok = await app.gql<{ userMetrics: { points: unknown[] } }>(QUERY, { u: 'DAY', s: day(4), d: 5 });
+    expect(ok.errors).toBeUndefined();
+    expect(sim.server.requests).toHaveLength(1);
   });
 });
 

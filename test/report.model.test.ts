@@ -1,6 +1,14 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { GraphQLClient, loadCampaignBatch, loadHistoryBatch, probeCapabilities, refusedAsTooBig, type GraphQLAnswer } from '../report/src/api.js';
+import {
+  GraphQLClient,
+  loadCampaignBatch,
+  loadHistoryBatch,
+  probeCapabilities,
+  refusedAsTooBig,
+  type GraphQLAnswer,
+} from '../report/src/api.js';
 import { csvFileName, toCsv } from '../report/src/csv.js';
+import { funnelChart } from '../report/src/chart-options.js';
 import { formatInt, formatPct } from '../report/src/format.js';
 import { emptySelection, parseIdFile, parseIds, selectionFromUrl, shareUrl } from '../report/src/ids.js';
 import {
@@ -18,7 +26,13 @@ import {
 import { BATCH_SIZE, PARALLEL, runReport, type Loader } from '../report/src/runner.js';
 import { campaignsTable, funnelTable, lossTable } from '../report/src/tables.js';
 
-const funnel = (target: number | null, sent: number | null, received: number | null, displayed: number | null, clicked: number | null): Funnel => ({
+const funnel = (
+  target: number | null,
+  sent: number | null,
+  received: number | null,
+  displayed: number | null,
+  clicked: number | null,
+): Funnel => ({
   target,
   sent,
   received,
@@ -62,7 +76,13 @@ describe('funnel arithmetic', () => {
 });
 
 describe('channels', () => {
-  const row = (channel: string, platform: string, sent: number | null, received: number | null, target: number | null = null): ChannelStat => ({
+  const row = (
+    channel: string,
+    platform: string,
+    sent: number | null,
+    received: number | null,
+    target: number | null = null,
+  ): ChannelStat => ({
     channel: channel as ChannelStat['channel'],
     platform: platform as ChannelStat['platform'],
     messageType: null,
@@ -92,7 +112,13 @@ describe('channels', () => {
 });
 
 describe('Tencent loss reasons', () => {
-  const loss = (stage: LossReason['stage'], errorCode: string, count: number, description: string | null, channel: LossReason['channel'] = null): LossReason => ({
+  const loss = (
+    stage: LossReason['stage'],
+    errorCode: string,
+    count: number,
+    description: string | null,
+    channel: LossReason['channel'] = null,
+  ): LossReason => ({
     stage,
     errorCode,
     count,
@@ -125,12 +151,17 @@ describe('Tencent loss reasons', () => {
 
 describe('delivery curve', () => {
   it('carries each campaign’s latest snapshot forward and sums them', () => {
-    const snap = (fetchedAt: string, received: number) => ({ fetchedAt, funnel: { target: 100, sent: 100, received, displayed: null, clicked: null } });
+    const snap = (fetchedAt: string, received: number) => ({
+      fetchedAt,
+      funnel: { target: 100, sent: 100, received, displayed: null, clicked: null },
+    });
     const points = deliveryCurve([
       [snap('2025-01-01T02:00:00Z', 50), snap('2025-01-01T01:00:00Z', 20)],
       [snap('2025-01-01T03:00:00Z', 10), { fetchedAt: 'not a date', funnel: null }],
     ]);
-    expect(points.map((point) => [new Date(point.time).toISOString(), point.campaigns, point.values.received, point.values.displayed])).toEqual([
+    expect(
+      points.map((point) => [new Date(point.time).toISOString(), point.campaigns, point.values.received, point.values.displayed]),
+    ).toEqual([
       ['2025-01-01T01:00:00.000Z', 1, 20, null],
       ['2025-01-01T02:00:00.000Z', 1, 50, null],
       ['2025-01-01T03:00:00.000Z', 2, 60, null],
@@ -140,7 +171,11 @@ describe('delivery curve', () => {
 
 describe('ids in and out', () => {
   it('parses pasted lists, keeps ids as exact strings and drops repeats and headers', () => {
-    expect(parseIds('msg_id\n18100000000000000001, 1229760629;1229760629 | "269978303"\n\n')).toEqual(['18100000000000000001', '1229760629', '269978303']);
+    expect(parseIds('msg_id\n18100000000000000001, 1229760629;1229760629 | "269978303"\n\n')).toEqual([
+      '18100000000000000001',
+      '1229760629',
+      '269978303',
+    ]);
   });
 
   it('reads the id column of a CSV by its header, or every token of a plain file', () => {
@@ -149,7 +184,9 @@ describe('ids in and out', () => {
   });
 
   it('reads ?vendor=&ids= pairs (and the fragment) and writes links that read back the same', () => {
-    const { selection, vendors } = selectionFromUrl(new URL('http://x/report?ids=1,2&vendor=jpush&vendor=TENCENT&ids=a%20b&vendor=NOPE&ids=zzz'));
+    const { selection, vendors } = selectionFromUrl(
+      new URL('http://x/report?ids=1,2&vendor=jpush&vendor=TENCENT&ids=a%20b&vendor=NOPE&ids=zzz'),
+    );
     expect(vendors).toEqual(['JPUSH', 'TENCENT']);
     expect(selection).toEqual({ JPUSH: ['1', '2'], TENCENT: ['a', 'b'], ALIYUN: [] });
     const link = shareUrl('http://h:4000/report?old=1#x', { ...emptySelection(), JPUSH: ['1', '2'], ALIYUN: ['510427'] });
@@ -181,7 +218,7 @@ describe('CSV', () => {
   });
 
   it('formats numbers for people', () => {
-    expect([formatInt(1234567), formatInt(null), formatPct(0.8234), formatPct(null)]).toEqual(['1,234,567', '—', '82.3%', '—']);
+    expect([formatInt(1234567), formatInt(null), formatPct(0.8234), formatPct(null)]).toEqual(['1,234,567', 'not measured', '82.3%', '—']);
   });
 });
 
@@ -213,7 +250,10 @@ describe('batching and concurrency of the page’s requests', () => {
       TENCENT: Array.from({ length: 12 }, (_, i) => `t${i}`),
       ALIYUN: Array.from({ length: 25 }, (_, i) => `${i}`),
     };
-    await runReport(selection, loader, { campaigns: (vendor, ids) => seen.push(...ids.map((id) => `${vendor}:${id}`)), history: () => undefined });
+    await runReport(selection, loader, {
+      campaigns: (vendor, ids) => seen.push(...ids.map((id) => `${vendor}:${id}`)),
+      history: () => undefined,
+    });
     expect(BATCH_SIZE).toEqual({ JPUSH: 100, TENCENT: 5, ALIYUN: 10 });
     expect(calls.filter(([vendor]) => vendor === 'JPUSH').map(([, n]) => n)).toEqual([100, 100, 50]);
     expect(calls.filter(([vendor]) => vendor === 'TENCENT').map(([, n]) => n)).toEqual([5, 5, 2]);
@@ -269,7 +309,15 @@ describe('GraphQL answers to campaign states', () => {
   }
 
   it('maps aliases to loaded, partially failed, failed and missing campaigns', async () => {
-    const campaign = { vendor: 'JPUSH', id: '1', availability: 'READY', funnel: funnel(10, 9, 8, 7, 1), channels: [], lossReasons: [], sms: null };
+    const campaign = {
+      vendor: 'JPUSH',
+      id: '1',
+      availability: 'READY',
+      funnel: funnel(10, 9, 8, 7, 1),
+      channels: [],
+      lossReasons: [],
+      sms: null,
+    };
     const seen = serve({
       data: { c0: campaign, c1: { ...campaign, id: '2', channels: null, history: null }, c2: null, c3: null },
       errors: [
@@ -292,9 +340,19 @@ describe('GraphQL answers to campaign states', () => {
 
   it('gives every campaign of a refused operation the operation’s error', async () => {
     serve({ errors: [{ message: 'This operation asks for 100 ids; the limit is 50', extensions: { code: 'BAD_USER_INPUT' } }] }, 400);
-    const { answer, states } = await loadCampaignBatch(new GraphQLClient('http://h/graphql', () => null), { asOf: false, history: 'none' }, 'TENCENT', ['a', 'b']);
+    const { answer, states } = await loadCampaignBatch(
+      new GraphQLClient('http://h/graphql', () => null),
+      { asOf: false, history: 'none' },
+      'TENCENT',
+      ['a', 'b'],
+    );
     expect(refusedAsTooBig(answer)).toBe(true);
-    expect(states).toEqual([0, 1].map(() => ({ status: 'failed', errors: [{ message: 'This operation asks for 100 ids; the limit is 50', code: 'BAD_USER_INPUT', vendorCode: null, field: null }] })));
+    expect(states).toEqual(
+      [0, 1].map(() => ({
+        status: 'failed',
+        errors: [{ message: 'This operation asks for 100 ids; the limit is 50', code: 'BAD_USER_INPUT', vendorCode: null, field: null }],
+      })),
+    );
   });
 
   it('asks history on its own where the field is non-null, so an archive failure only hides the curve', async () => {
@@ -307,7 +365,10 @@ describe('GraphQL answers to campaign states', () => {
     expect(seen[0]!.query).toContain('fragment F on Campaign { history { fetchedAt funnel { target sent received displayed clicked } } }');
     expect(states).toEqual([
       { status: 'loaded', snapshots: [snapshot] },
-      { status: 'failed', error: { message: 'The campaign archive is unavailable', code: 'ARCHIVE_UNAVAILABLE', vendorCode: null, field: 'history' } },
+      {
+        status: 'failed',
+        error: { message: 'The campaign archive is unavailable', code: 'ARCHIVE_UNAVAILABLE', vendorCode: null, field: 'history' },
+      },
       { status: 'loaded', snapshots: [] },
     ]);
   });
@@ -318,9 +379,15 @@ describe('GraphQL answers to campaign states', () => {
       const { query } = JSON.parse(String(init.body)) as { query: string };
       seen.push(query);
       const refused = query.includes('__type') || query.includes('asOf');
-      return new Response(JSON.stringify(refused ? { errors: [{ message: 'no', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] } : { data: {} }), { status: refused ? 400 : 200 });
+      return new Response(
+        JSON.stringify(refused ? { errors: [{ message: 'no', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] } : { data: {} }),
+        { status: refused ? 400 : 200 },
+      );
     });
-    expect(await probeCapabilities(new GraphQLClient('http://h/graphql', () => null))).toEqual({ ok: true, capabilities: { asOf: false, history: 'separate' } });
+    expect(await probeCapabilities(new GraphQLClient('http://h/graphql', () => null))).toEqual({
+      ok: true,
+      capabilities: { asOf: false, history: 'separate' },
+    });
     expect(seen.slice(1)).toEqual([
       'query ReportProbe { campaign(vendor: JPUSH, id: "0") @skip(if: true) { id } }',
       'query ReportProbe { campaign(vendor: JPUSH, id: "0") @skip(if: true) { asOf } }',
@@ -329,8 +396,20 @@ describe('GraphQL answers to campaign states', () => {
   });
 
   it('reads the schema’s Campaign fields by introspection: nullable history goes inline', async () => {
-    serve({ data: { __type: { fields: [{ name: 'id', type: { kind: 'NON_NULL' } }, { name: 'history', type: { kind: 'LIST' } }] } } });
-    expect(await probeCapabilities(new GraphQLClient('http://h/graphql', () => null))).toEqual({ ok: true, capabilities: { asOf: false, history: 'inline' } });
+    serve({
+      data: {
+        __type: {
+          fields: [
+            { name: 'id', type: { kind: 'NON_NULL' } },
+            { name: 'history', type: { kind: 'LIST' } },
+          ],
+        },
+      },
+    });
+    expect(await probeCapabilities(new GraphQLClient('http://h/graphql', () => null))).toEqual({
+      ok: true,
+      capabilities: { asOf: false, history: 'inline' },
+    });
   });
 
   it('says so when the server wants an API key', async () => {
@@ -340,12 +419,36 @@ describe('GraphQL answers to campaign states', () => {
 
   it('lists every campaign with its status in the campaigns table', () => {
     const table = campaignsTable('campaigns', 'Campaigns', [
-      { vendor: 'ALIYUN', id: '510420', state: { status: 'loaded', data: { vendor: 'ALIYUN', id: '510420', availability: 'PENDING', funnel: null, channels: [], lossReasons: [], sms: null }, errors: [] }, history: { status: 'unsupported' } },
+      {
+        vendor: 'ALIYUN',
+        id: '510420',
+        state: {
+          status: 'loaded',
+          data: { vendor: 'ALIYUN', id: '510420', availability: 'PENDING', funnel: null, channels: [], lossReasons: [], sms: null },
+          errors: [],
+        },
+        history: { status: 'unsupported' },
+      },
       { vendor: 'JPUSH', id: '9', state: { status: 'missing' }, history: { status: 'unsupported' } },
     ]);
     expect(table.rows.map((row) => row.cells.slice(0, 3))).toEqual([
       ['510420', 'Alibaba Cloud Push', 'Pending: the vendor publishes figures the next day'],
       ['9', 'JPush', 'Not found: JPush knows no such id'],
     ]);
+  });
+});
+
+describe('not measured', () => {
+  it('draws no bar for a null stage and says "not measured", never 0', () => {
+    // The JPush fallback funnel: received only.
+    const spec = funnelChart(sumFunnels([{ target: null, sent: null, received: 82, displayed: null, clicked: null }]));
+    const series = (spec.option.series as Array<{ data: Array<{ value: number | string }> }>)[0]!;
+    const labels = (spec.option.yAxis as { data: string[] }).data;
+    const values = series.data.map((point) => point.value);
+    expect(values).not.toContain(0);
+    expect(values.filter((value) => value !== '-')).toEqual([82]);
+    expect(labels.filter((label) => label.endsWith('\nnot measured'))).toHaveLength(values.length - 1);
+    expect(spec.description).toContain('Received: 82');
+    expect(spec.description).toContain('Sent: not measured');
   });
 });

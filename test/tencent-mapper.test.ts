@@ -25,7 +25,8 @@ describe('Tencent mapper', () => {
           eventType: 'OFFLINE',
           target: 532,
           sent: 391,
-          received: 0,
+          // DeliveredCount 0 beside ClickCount 27: APNs delivery is not measured, so null, not 0.
+          received: null,
           displayed: null,
           clicked: 27,
         },
@@ -46,7 +47,7 @@ describe('Tencent mapper', () => {
     ]);
   });
 
-  it('names every PushPlatform, online pushes as the IM connection (JPUSH) and offline platform 0 as UNKNOWN', () => {
+  it('names every PushPlatform; online pushes (Tencent’s own connection, PushPlatform 0) and offline platform 0 as UNKNOWN, never another vendor', () => {
     const rows = [
       [2, 0],
       [1, 0],
@@ -75,7 +76,7 @@ describe('Tencent mapper', () => {
       })),
     };
     expect(toCampaignStatistics(result).channels.map(({ channel, platform, eventType }) => [channel, platform, eventType])).toEqual([
-      ['JPUSH', 'UNKNOWN', 'ONLINE'],
+      ['UNKNOWN', 'UNKNOWN', 'ONLINE'],
       ['UNKNOWN', 'UNKNOWN', 'OFFLINE'],
       ['APNS', 'IOS', 'OFFLINE'],
       ['XIAOMI', 'ANDROID', 'OFFLINE'],
@@ -85,6 +86,42 @@ describe('Tencent mapper', () => {
       ['OPPO', 'ANDROID', 'OFFLINE'],
       ['VIVO', 'ANDROID', 'OFFLINE'],
       ['HONOR', 'ANDROID', 'OFFLINE'],
+    ]);
+  });
+
+  it('makes null a stage reported 0 while a later stage counts more, in the funnel and each row; a 0 with nothing after stays 0', () => {
+    const row = (TotalCount: number, SentCount: number, DeliveredCount: number, ClickCount: number) => ({
+      TotalCount,
+      SentCount,
+      DeliveredCount,
+      ClickCount,
+    });
+    const result: TencentPushStatisticsResult = {
+      TaskID: 't',
+      ...row(0, 0, 5, 0),
+      PlatformStatistics: [
+        { EventType: 1, PushPlatform: 2, ...row(10, 0, 0, 3) },
+        { EventType: 2, PushPlatform: 0, ...row(10, 8, 0, 0) },
+      ],
+    };
+    const { funnel, channels } = toCampaignStatistics(result);
+    expect(funnel).toEqual({ target: null, sent: null, received: 5, displayed: null, clicked: 0, dismissed: null });
+    expect(channels.map(({ target, sent, received, clicked }) => [target, sent, received, clicked])).toEqual([
+      [10, null, null, 3],
+      [10, 8, 0, 0],
+    ]);
+  });
+
+  it('gives online pushes in the loss lists UNKNOWN with eventType ONLINE', () => {
+    const result = {
+      TaskID: 't',
+      ReadyToSendLoss: [],
+      PostSendDeliveredLoss: [],
+      PlatformReadyToSendLoss: [{ ErrCode: '20003', ErrCount: 2, ErrInfo: 'offline', EventType: 2, PushPlatform: 0 }],
+      PlatformPostSendDeliveredLoss: [],
+    };
+    expect(toLossReasons(result)).toEqual([
+      { stage: 'READY_TO_SEND', errorCode: '20003', count: 2, description: 'offline', channel: 'UNKNOWN', eventType: 'ONLINE' },
     ]);
   });
 
@@ -103,7 +140,9 @@ describe('Tencent mapper', () => {
   });
 
   it('keeps numeric error codes as strings', () => {
-    const { Results } = TencentPushLossResponseSchema.parse({ Results: [{ TaskID: 't', ReadyToSendLoss: [{ ErrCode: -3, ErrCount: 2 }] }] });
+    const { Results } = TencentPushLossResponseSchema.parse({
+      Results: [{ TaskID: 't', ReadyToSendLoss: [{ ErrCode: -3, ErrCount: 2 }] }],
+    });
     expect(toLossReasons(Results[0]!)).toEqual([
       { stage: 'READY_TO_SEND', errorCode: '-3', count: 2, description: null, channel: null, eventType: null },
     ]);
@@ -140,7 +179,13 @@ describe('Tencent mapper', () => {
       LastActiveTerminal: 0,
       OnlinePushStat: { ChannelStat: { PushStatus: 2, ErrorCode: 20003, ErrorInfo: 'device offline', EventTime: '2025-03-13 16:16:30' } },
     });
-    expect(trace).toMatchObject({ channel: 'JPUSH', eventType: 'ONLINE', notificationEnabled: false, recentlyActive: false, pushTime: null });
+    expect(trace).toMatchObject({
+      channel: 'UNKNOWN',
+      eventType: 'ONLINE',
+      notificationEnabled: false,
+      recentlyActive: false,
+      pushTime: null,
+    });
     expect(trace.stages).toEqual([
       { name: 'ONLINE_CHANNEL', success: false, errorCode: 20003, errorInfo: 'device offline', eventTime: '2025-03-13 16:16:30' },
     ]);

@@ -61,7 +61,9 @@ function expectAcceptedCalls(sim: TencentSimulator): void {
     expect(request.query.get('random')).toMatch(/^\d{1,10}$/);
     expect(Number(request.query.get('random'))).toBeLessThanOrEqual(4_294_967_295);
     const userSig = request.query.get('usersig') ?? '';
-    expect(verifyUserSig(userSig, { sdkAppId: sim.credentials.sdkAppId, identifier: ADMIN }, sim.credentials.secretKey, nowSeconds())).toEqual({
+    expect(
+      verifyUserSig(userSig, { sdkAppId: sim.credentials.sdkAppId, identifier: ADMIN }, sim.credentials.secretKey, nowSeconds()),
+    ).toEqual({
       ok: true,
     });
   }
@@ -76,7 +78,13 @@ function expectSpacedArrivals(sim: TencentSimulator): void {
 }
 
 const CHANNELS = ['UNKNOWN', 'APNS', 'XIAOMI', 'HUAWEI', 'FCM', 'MEIZU', 'OPPO', 'VIVO', 'HONOR'];
-const channelOf = (eventType: number, pushPlatform: number): string | undefined => (eventType === 2 ? 'JPUSH' : CHANNELS[pushPlatform]);
+// Online pushes go over Tencent's own connection: UNKNOWN (eventType ONLINE), never another vendor's channel.
+const channelOf = (eventType: number, pushPlatform: number): string | undefined => (eventType === 2 ? 'UNKNOWN' : CHANNELS[pushPlatform]);
+
+/** Tencent's rule: a stage reported 0 while a later stage counts more was not measured. */
+function measured(counts: number[]): Array<number | null> {
+  return counts.map((count, index) => (count === 0 && counts.slice(index + 1).some((later) => later > 0) ? null : count));
+}
 
 /** The campaign as the fake's own data says it must read. */
 function expectedCampaign(sim: TencentSimulator, id: string) {
@@ -95,22 +103,21 @@ function expectedCampaign(sim: TencentSimulator, id: string) {
   });
   return {
     id,
-    funnel: {
-      target: statistics.TotalCount,
-      sent: statistics.SentCount,
-      received: statistics.DeliveredCount,
-      displayed: null,
-      clicked: statistics.ClickCount,
-      dismissed: null,
-    },
-    channels: statistics.PlatformStatistics.map((row) => ({
-      channel: channelOf(row.EventType, row.PushPlatform),
-      eventType: row.EventType === 2 ? 'ONLINE' : 'OFFLINE',
-      target: row.TotalCount,
-      sent: row.SentCount,
-      received: row.DeliveredCount,
-      clicked: row.ClickCount,
-    })),
+    funnel: ((row) => {
+      const [target, sent, received, clicked] = measured([row.TotalCount, row.SentCount, row.DeliveredCount, row.ClickCount]);
+      return { target, sent, received, displayed: null, clicked, dismissed: null };
+    })(statistics),
+    channels: statistics.PlatformStatistics.map((row) => {
+      const [target, sent, received, clicked] = measured([row.TotalCount, row.SentCount, row.DeliveredCount, row.ClickCount]);
+      return {
+        channel: channelOf(row.EventType, row.PushPlatform),
+        eventType: row.EventType === 2 ? 'ONLINE' : 'OFFLINE',
+        target,
+        sent,
+        received,
+        clicked,
+      };
+    }),
     lossReasons: [
       ...loss.ReadyToSendLoss.map(overall('READY_TO_SEND')),
       ...loss.PostSendDeliveredLoss.map(overall('POST_SEND_DELIVERED')),
@@ -286,8 +293,14 @@ describe('Tencent TIMPush datasource against the strict fake', () => {
       ].map((item) => ({ count: item.ErrCount })),
     });
     // The default window decides that the campaign exists; the field then asks for its own window.
-    expect(sim.callsTo(STATISTICS).map((request) => body(request))[1]).toEqual({ StartTime: now - 2 * DAY, EndTime: now - DAY, TaskID: ['win-1'] });
-    expect(sim.callsTo(LOSS).map((request) => body(request))).toEqual([{ StartTime: now - 2 * DAY, EndTime: now - DAY, TaskID: ['win-1'] }]);
+    expect(sim.callsTo(STATISTICS).map((request) => body(request))[1]).toEqual({
+      StartTime: now - 2 * DAY,
+      EndTime: now - DAY,
+      TaskID: ['win-1'],
+    });
+    expect(sim.callsTo(LOSS).map((request) => body(request))).toEqual([
+      { StartTime: now - 2 * DAY, EndTime: now - DAY, TaskID: ['win-1'] },
+    ]);
     expectAcceptedCalls(sim);
 
     // Bad windows are refused before the campaign itself is loaded: a never-asked id costs no call.
@@ -308,7 +321,9 @@ describe('Tencent TIMPush datasource against the strict fake', () => {
 
   it('traces a task to a user with every stage in order, one call per TaskID+UserID', async () => {
     const { sim, app } = await setup();
-    const sample = TencentPushTraceResponseSchema.parse(JSON.parse(readFileSync(new URL('./fixtures/tencent/trace.json', import.meta.url), 'utf8')));
+    const sample = TencentPushTraceResponseSchema.parse(
+      JSON.parse(readFileSync(new URL('./fixtures/tencent/trace.json', import.meta.url), 'utf8')),
+    );
     sim.setTrace('trace-1', 'user-1', sample.InstanceTrace);
 
     const answer = await app.gql(`{

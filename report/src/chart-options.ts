@@ -2,7 +2,7 @@
 import type { BarSeriesOption, LineSeriesOption } from 'echarts/charts';
 import type { GridComponentOption, LegendComponentOption, TooltipComponentOption } from 'echarts/components';
 import type { ComposeOption } from 'echarts/core';
-import { channelLabel, formatDateTime, formatInt, formatPct, platformLabel } from './format.js';
+import { NOT_MEASURED, channelLabel, formatDateTime, formatInt, formatPct, platformLabel } from './format.js';
 import {
   FUNNEL_STAGES,
   funnelSteps,
@@ -15,7 +15,9 @@ import {
   type Vendor,
 } from './model.js';
 
-export type ChartOption = ComposeOption<BarSeriesOption | LineSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption>;
+export type ChartOption = ComposeOption<
+  BarSeriesOption | LineSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption
+>;
 
 /** What a chart shows: the option, its height, and the sentence a screen reader reads instead. */
 export interface ChartSpec {
@@ -48,7 +50,7 @@ export function funnelChart(total: FunnelTotal): ChartSpec {
   const conversion = (step: (typeof steps)[number]): string =>
     step.previous && step.stepRate !== null ? `${formatPct(step.stepRate)} of ${STAGE_LABEL[step.previous].toLowerCase()}` : '';
   const description = steps
-    .map((step) => `${STAGE_LABEL[step.stage]}: ${step.value === null ? 'not reported' : formatInt(step.value)}${conversion(step) ? ` (${conversion(step)})` : ''}`)
+    .map((step) => `${STAGE_LABEL[step.stage]}: ${formatInt(step.value)}${conversion(step) ? ` (${conversion(step)})` : ''}`)
     .join('; ');
   return {
     height: 250,
@@ -64,7 +66,11 @@ export function funnelChart(total: FunnelTotal): ChartSpec {
         type: 'category',
         inverse: true,
         axisTick: { show: false },
-        data: steps.map((step) => (conversion(step) ? `${STAGE_LABEL[step.stage]}\n${conversion(step)}` : STAGE_LABEL[step.stage])),
+        // A stage the vendor does not measure gets no bar (not a 0-length one) and says so under its name.
+        data: steps.map((step) => {
+          const note = step.value === null ? NOT_MEASURED : conversion(step);
+          return note ? `${STAGE_LABEL[step.stage]}\n${note}` : STAGE_LABEL[step.stage];
+        }),
         axisLabel: { lineHeight: 16 },
       },
       series: [
@@ -72,14 +78,15 @@ export function funnelChart(total: FunnelTotal): ChartSpec {
           type: 'bar',
           name: 'Count',
           barMaxWidth: 28,
-          data: steps.map((step) => ({ value: step.value ?? 0, itemStyle: { color: STAGE_COLOR[step.stage] } })),
+          // '-' is ECharts' missing value: nothing is drawn.
+          data: steps.map((step) => ({ value: step.value ?? '-', itemStyle: { color: STAGE_COLOR[step.stage] } })),
           label: {
             show: true,
             position: 'right',
             color: TEXT_COLOR,
             formatter: (params) => {
               const step = steps[params.dataIndex];
-              return step?.value == null ? 'not reported' : formatInt(step.value);
+              return formatInt(step?.value);
             },
           },
         },
@@ -93,7 +100,10 @@ export function channelChart(totals: readonly ChannelTotal[]): ChartSpec {
   const rows = totals.filter((row) => row.received !== null || row.notReceived !== null);
   const names = rows.map((row) => `${channelLabel(row.channel)} · ${platformLabel(row.platform)}`);
   const description = rows
-    .map((row, i) => `${names[i]}: ${formatInt(row.received)} received, ${formatInt(row.notReceived)} not received (${formatPct(row.deliveryRate)} delivered)`)
+    .map(
+      (row, i) =>
+        `${names[i]}: ${formatInt(row.received)} received, ${formatInt(row.notReceived)} not received (${formatPct(row.deliveryRate)} delivered)`,
+    )
     .join('; ');
   return {
     height: Math.max(140, 60 + rows.length * 38),
@@ -102,13 +112,37 @@ export function channelChart(totals: readonly ChannelTotal[]): ChartSpec {
       ...BASE,
       grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
       legend: { top: 0, left: 0 },
-      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (value) => formatInt(typeof value === 'number' ? value : null) },
+      tooltip: {
+        trigger: 'axis',
+        axisPointer: { type: 'shadow' },
+        valueFormatter: (value) => formatInt(typeof value === 'number' ? value : null),
+      },
       xAxis: { type: 'value', axisLabel: { hideOverlap: true, formatter: (value: number) => formatInt(value) } },
       // Long channel names wrap instead of taking the chart's width on a phone.
-      yAxis: { type: 'category', inverse: true, data: names, axisTick: { show: false }, axisLabel: { width: 120, overflow: 'break', lineHeight: 15 } },
+      yAxis: {
+        type: 'category',
+        inverse: true,
+        data: names,
+        axisTick: { show: false },
+        axisLabel: { width: 120, overflow: 'break', lineHeight: 15 },
+      },
       series: [
-        { type: 'bar', name: 'Received', stack: 'handed', barMaxWidth: 22, itemStyle: { color: STAGE_COLOR.received }, data: rows.map((row) => row.received ?? 0) },
-        { type: 'bar', name: 'Not received', stack: 'handed', barMaxWidth: 22, itemStyle: { color: LOST_COLOR }, data: rows.map((row) => row.notReceived ?? 0) },
+        {
+          type: 'bar',
+          name: 'Received',
+          stack: 'handed',
+          barMaxWidth: 22,
+          itemStyle: { color: STAGE_COLOR.received },
+          data: rows.map((row) => row.received ?? 0),
+        },
+        {
+          type: 'bar',
+          name: 'Not received',
+          stack: 'handed',
+          barMaxWidth: 22,
+          itemStyle: { color: LOST_COLOR },
+          data: rows.map((row) => row.notReceived ?? 0),
+        },
       ],
     },
   };
@@ -122,7 +156,10 @@ export function vendorComparisonChart(byVendor: ReadonlyArray<{ vendor: Vendor; 
     return { vendor, values: stages.map((stage) => steps.find((step) => step.stage === stage)?.targetRate ?? null) };
   });
   const description = shares
-    .map(({ vendor, values }) => `${VENDOR_LABEL[vendor]}: ${stages.map((stage, i) => `${STAGE_LABEL[stage].toLowerCase()} ${formatPct(values[i])}`).join(', ')}`)
+    .map(
+      ({ vendor, values }) =>
+        `${VENDOR_LABEL[vendor]}: ${stages.map((stage, i) => `${STAGE_LABEL[stage].toLowerCase()} ${formatPct(values[i])}`).join(', ')}`,
+    )
     .join('; ');
   return {
     height: 260,
@@ -132,7 +169,11 @@ export function vendorComparisonChart(byVendor: ReadonlyArray<{ vendor: Vendor; 
       color: PALETTE,
       grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
       legend: { top: 0, left: 0 },
-      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (value) => formatPct(typeof value === 'number' ? value : null) },
+      tooltip: {
+        trigger: 'axis',
+        axisPointer: { type: 'shadow' },
+        valueFormatter: (value) => formatPct(typeof value === 'number' ? value : null),
+      },
       // Four short stage names: show every one, even on a phone.
       xAxis: { type: 'category', data: stages.map((stage) => STAGE_LABEL[stage]), axisLabel: { interval: 0 } },
       yAxis: { type: 'value', min: 0, axisLabel: { formatter: (value: number) => formatPct(value) } },
@@ -172,4 +213,3 @@ export function curveChart(points: readonly CurvePoint[]): ChartSpec {
     },
   };
 }
-

@@ -9,8 +9,11 @@ const dateTime = new Intl.DateTimeFormat(LOCALE, { dateStyle: 'medium', timeStyl
 /** Shown for a figure the vendor does not report: unknown is not zero. */
 export const NOT_REPORTED = '—';
 
+/** Shown for a count that is null: the vendor does not measure it (never 0, never an empty bar). */
+export const NOT_MEASURED = 'not measured';
+
 export function formatInt(value: number | null | undefined): string {
-  return value == null ? NOT_REPORTED : integer.format(value);
+  return value == null ? NOT_MEASURED : integer.format(value);
 }
 
 export function formatPct(value: number | null | undefined): string {

@@ -2,10 +2,12 @@
 // CSV download of exactly the same rows.
 import { csvFileName, toCsv } from './csv.js';
 import { h, replace, uid } from './dom.js';
-import { formatInt, formatPct } from './format.js';
+import { NOT_MEASURED, formatInt, formatPct } from './format.js';
 import type { Cell, CellKind, Table } from './tables.js';
 
 function renderCell(value: Cell, kind: CellKind): Node {
+  // A null count is one the vendor does not measure: say so rather than show 0 or nothing.
+  if (value === null && kind === 'int') return h('abbr', { title: 'the vendor does not measure this figure', class: 'na' }, NOT_MEASURED);
   if (value === null) return h('abbr', { title: 'not reported', class: 'na' }, '—');
   if (typeof value === 'string') return document.createTextNode(value);
   // <data value> keeps the exact figure next to the formatted one (for scripts and tests).
@@ -48,12 +50,21 @@ export class TableView {
     this.root.dataset.table = table.name;
     this.button.setAttribute('aria-label', `Download “${table.caption}” as CSV`);
     this.button.hidden = table.rows.length === 0;
-    const limit = table.rowsShown !== undefined && table.rows.length > table.rowsShown && !this.showAll ? table.rowsShown : table.rows.length;
+    const limit =
+      table.rowsShown !== undefined && table.rows.length > table.rowsShown && !this.showAll ? table.rowsShown : table.rows.length;
     this.more.hidden = table.rowsShown === undefined || table.rows.length <= table.rowsShown;
     this.more.textContent = this.showAll ? `Show the top ${table.rowsShown ?? 0} only` : `Show all ${table.rows.length} rows`;
     this.more.setAttribute('aria-expanded', String(this.showAll));
     const captionId = uid('caption');
-    const head = h('thead', {}, h('tr', {}, ...table.columns.map((column) => h('th', { scope: 'col', class: column.kind === 'text' ? undefined : 'num' }, column.label))));
+    const head = h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        ...table.columns.map((column) => h('th', { scope: 'col', class: column.kind === 'text' ? undefined : 'num' }, column.label)),
+      ),
+    );
     const rows = table.rows.slice(0, limit).map((row) =>
       h(
         'tr',
@@ -62,7 +73,9 @@ export class TableView {
           const column = table.columns[i] ?? { label: '', kind: 'text' as const };
           const attributes = { class: column.kind === 'text' ? undefined : 'num' };
           // The first column names the row (stage, channel, campaign): a row header for screen readers.
-          return i === 0 ? h('th', { ...attributes, scope: 'row' }, renderCell(value, column.kind)) : h('td', attributes, renderCell(value, column.kind));
+          return i === 0
+            ? h('th', { ...attributes, scope: 'row' }, renderCell(value, column.kind))
+            : h('td', attributes, renderCell(value, column.kind));
         }),
       ),
     );

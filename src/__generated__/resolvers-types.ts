@@ -177,7 +177,7 @@ export type Channel =
   | 'HONOR'
   /** Huawei Push Kit (Android). */
   | 'HUAWEI'
-  /** The vendor's own long-lived connection (JPush `jg_android`, `jg_ios`, `quick_jg`, Tencent online push). */
+  /** JPush's own long-lived connection (`jg_android`, `jg_ios`, `jg_hmos`, `quick_jg`). Never another vendor's: Tencent online push is UNKNOWN with eventType ONLINE. */
   | 'JPUSH'
   /** Meizu Push. */
   | 'MEIZU'
@@ -187,7 +187,11 @@ export type Channel =
   | 'OPPO'
   /** Tuibida (Transsion) Push. */
   | 'TUIBIDA'
-  /** A channel the vendor did not name (Tencent `PushPlatform = 0`). */
+  /**
+   * A channel the vendor did not name: Tencent `PushPlatform = 0` ("unknown vendor"), which is also
+   * how Tencent reports online push over its own IM connection (then with eventType ONLINE, in
+   * channel rows, loss reasons and traces alike); sources that mix channels.
+   */
   | 'UNKNOWN'
   /** vivo Push. */
   | 'VIVO'
@@ -196,7 +200,10 @@ export type Channel =
   /** Xiaomi (Mi Push). */
   | 'XIAOMI';
 
-/** The funnel of one delivery channel. */
+/**
+ * The funnel of one delivery channel. A figure the vendor does not report is null, never 0: the
+ * click of a JPush iOS custom-message row, a Tencent stage reported 0 while a later stage counts more.
+ */
 export type ChannelStat = {
   __typename?: 'ChannelStat';
   /** The normalized delivery channel. */
@@ -288,8 +295,10 @@ export type DeviceTrace = {
 };
 
 /**
- * The delivery funnel, normalized: target ≥ sent ≥ received ≥ displayed ≥ clicked.
- * A figure the vendor does not report is null, never 0.
+ * The delivery funnel, normalized: target ≥ sent ≥ received ≥ displayed ≥ clicked where both are present.
+ * A figure the vendor does not report is null, never 0: JPush iOS custom-message clicks (JPush returns
+ * 0 but measures none), a Tencent stage reported 0 while a later stage counts more (APNs delivery
+ * without callbacks), and JPush's `sent` without the VIP interface (its own channel reports no sent).
  */
 export type Funnel = {
   __typename?: 'Funnel';
@@ -377,7 +386,7 @@ export type Platform =
 export type PushEventType =
   /** Offline push through a vendor channel (`EventType = 1`). */
   | 'OFFLINE'
-  /** Online push over the IM connection (`EventType = 2`). */
+  /** Online push over Tencent's own IM connection (`EventType = 2`); its channel is UNKNOWN (`PushPlatform = 0`). */
   | 'ONLINE';
 
 export type Query = {

@@ -91,37 +91,50 @@ function channelStat(channel: Channel, platform: Platform, messageType: MessageT
   };
 }
 
+/** iOS custom messages have no click statistics, "but the field is returned" (doc): its 0 means not measured. */
+function clickMeasured(platform: Platform, messageType: MessageType | null): boolean {
+  return !(platform === 'IOS' && messageType === 'MESSAGE');
+}
+
 /**
  * messages/detail → funnel and channels. Funnel: the sum over `details.notification`, `.message`,
  * `.inapp`, `.live_activity` of their totals (contract). Channels: one row per channel of each
  * `sub_*` block of each type, in JPush's order; an unnamed channel or platform maps to UNKNOWN.
+ * A figure JPush does not measure is null: the click of an iOS custom-message row, and the click
+ * total of a type made only of such rows.
  */
 export function toReport(detail: JPushMessageDetailParsed): JPushReport {
   const types = MESSAGE_TYPE_KEYS.flatMap((key) => {
     const block = detail.details?.[key];
     return block ? [{ messageType: MESSAGE_TYPES[key], block }] : [];
   });
-  const total = (stage: keyof JPushStat): number | null => sum(types.map(({ block }) => block[stage]));
   const channels: ChannelStat[] = [];
+  const clicks: Array<number | null | undefined> = [];
   for (const { messageType, block } of types) {
+    const rows: ChannelStat[] = [];
     for (const [subKey, sub] of Object.entries(block.subs)) {
       const platform = lookup(PLATFORM_BLOCKS, subKey) ?? UNKNOWN_BLOCK;
       if (sub.kind === 'flat') {
-        channels.push(channelStat(platform.flat, platform.platform, messageType, sub.stat));
+        rows.push(channelStat(platform.flat, platform.platform, messageType, sub.stat));
         continue;
       }
       for (const [channelKey, stat] of Object.entries(sub.channels)) {
-        channels.push(channelStat(lookup(platform.channels, channelKey) ?? 'UNKNOWN', platform.platform, messageType, stat));
+        rows.push(channelStat(lookup(platform.channels, channelKey) ?? 'UNKNOWN', platform.platform, messageType, stat));
       }
     }
+    const unmeasured = rows.filter((row) => !clickMeasured(row.platform, messageType));
+    for (const row of unmeasured) row.clicked = null;
+    clicks.push(rows.length > 0 && unmeasured.length === rows.length ? null : block.click);
+    channels.push(...rows);
   }
+  const total = (stage: keyof JPushStat): number | null => sum(types.map(({ block }) => block[stage]));
   return {
     funnel: {
       target: total('target'),
       sent: total('sent'),
       received: total('received'),
       displayed: total('display'),
-      clicked: total('click'),
+      clicked: sum(clicks),
       dismissed: null,
     },
     channels,
@@ -159,17 +172,17 @@ const UNKNOWN_SOURCE: ReceivedSource = { channel: 'UNKNOWN', platform: 'UNKNOWN'
 
 /**
  * received/detail → the fallback report of an app without the VIP interface (error 2003).
- * Funnel (contract): sent = sum of every `*_sent`, received = sum of every `*_received`, nulls
- * skipped, the rest null. Channels: one row per counter source that reported anything, with
- * sent/received only, so the rows add up to the funnel.
+ * Funnel (contract): received = sum of the `*_received` counters except `ios_msg_received`
+ * (JPush counts iOS custom messages inside `jpush_received` already); sent = null, because
+ * JPush's own channel reports no sent figure, so no total exists; the rest null. Channels: one
+ * row per counter source that reported anything, with that source's own sent/received.
  */
 export function toFallbackReport(row: JPushReceivedDetailParsed): JPushReport {
-  const sent: Array<number | null> = [];
   const received: Array<number | null> = [];
   const sources = new Map<string, { sent: number | null; received: number | null }>();
   for (const [key, value] of Object.entries(row.counters)) {
     const isSent = key.endsWith('_sent');
-    (isSent ? sent : received).push(value);
+    if (!isSent && key !== 'ios_msg_received') received.push(value);
     const name = key.slice(0, key.lastIndexOf('_'));
     const source = sources.get(name) ?? { sent: null, received: null };
     if (isSent) source.sent = value;
@@ -183,7 +196,7 @@ export function toFallbackReport(row: JPushReceivedDetailParsed): JPushReport {
     channels.push(channelStat(source.channel, source.platform, source.messageType, { sent: counts.sent, received: counts.received }));
   }
   return {
-    funnel: { target: null, sent: sum(sent), received: sum(received), displayed: null, clicked: null, dismissed: null },
+    funnel: { target: null, sent: null, received: sum(received), displayed: null, clicked: null, dismissed: null },
     channels,
   };
 }

@@ -87,8 +87,9 @@ const START_FORMAT: Record<JPushTimeUnit, { pattern: RegExp; example: string }> 
 
 /**
  * users `time_unit` / `start` / `duration` (doc "User Statistics"): `start` in the format of its
- * unit (3004), within the last 60 days and not in the future (3005, 3007); HOUR only for the
- * current day, so `start` hour + duration stays within it; duration ≥ 1.
+ * unit (3004), within the last 60 days and not in the future (3005, 3007), and the window's end
+ * (start + duration - 1 units) not after today either (3007); HOUR only for the current day, so
+ * `start` hour + duration stays within it; duration ≥ 1.
  */
 export function checkUsersQuery(timeUnit: JPushTimeUnit, start: string, duration: number, nowMs: number = Date.now()): ArgumentProblem | undefined {
   const format = START_FORMAT[timeUnit];
@@ -103,6 +104,8 @@ export function checkUsersQuery(timeUnit: JPushTimeUnit, start: string, duration
     return { argument: 'duration', code: JPushErrorCode.ILLEGAL_PARAMETER, message: 'duration must be an integer ≥ 1' };
   }
   const range = (message: string): ArgumentProblem => ({ argument: 'start', code: JPushErrorCode.OUT_OF_RANGE, message });
+  // 3007: "the end time does not support future times" — the whole window is checked, not only its start.
+  const ends = (message: string): ArgumentProblem => ({ argument: 'duration', code: JPushErrorCode.ILLEGAL_PARAMETER, message });
   const now = chinaNow(nowMs);
   if (timeUnit === 'MONTH') {
     const first = dayNumber(`${start}-01`);
@@ -111,6 +114,7 @@ export function checkUsersQuery(timeUnit: JPushTimeUnit, start: string, duration
     if (month > monthNumberOfDay(now.day)) return range(`start ${start} is in the future (China time)`);
     if (month < monthNumberOfDay(now.day - USERS_RETENTION_DAYS))
       return range(`start ${start} is older than the ${USERS_RETENTION_DAYS} days JPush keeps`);
+    if (month + duration - 1 > monthNumberOfDay(now.day)) return ends(`${start} + ${duration} months ends after this month (China time)`);
     return undefined;
   }
   const day = dayNumber(match[1] ?? '');
@@ -118,6 +122,7 @@ export function checkUsersQuery(timeUnit: JPushTimeUnit, start: string, duration
   if (timeUnit === 'DAY') {
     if (day > now.day) return range(`start ${start} is in the future (China time)`);
     if (day < now.day - USERS_RETENTION_DAYS) return range(`start ${start} is older than the ${USERS_RETENTION_DAYS} days JPush keeps`);
+    if (day + duration - 1 > now.day) return ends(`${start} + ${duration} days ends after today (${dayString(now.day)}, China time)`);
     return undefined;
   }
   const hour = Number(match[2]);

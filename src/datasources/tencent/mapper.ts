@@ -36,44 +36,55 @@ export function toEventType(eventType: number | undefined): PushEventType | null
 }
 
 /**
- * Online pushes (EventType 2) travel over Tencent's own IM connection, which the Channel enum
- * names JPUSH ("the vendor's own long-lived connection"); Tencent reports them as PushPlatform 0.
+ * Online pushes (EventType 2) travel over Tencent's own IM connection, which Tencent reports as
+ * PushPlatform 0, "unknown vendor": UNKNOWN (with eventType ONLINE), never another vendor's name.
  */
 export function toChannel(eventType: number | undefined, pushPlatform: number | undefined): Channel {
-  if (eventType === 2) return 'JPUSH';
+  if (eventType === 2) return 'UNKNOWN';
   return PUSH_PLATFORMS[pushPlatform ?? 0] ?? 'UNKNOWN';
 }
 
 function toPlatform(channel: Channel): Platform {
   if (channel === 'APNS') return 'IOS';
   // The IM connection serves every platform, so it names none.
-  if (channel === 'UNKNOWN' || channel === 'JPUSH') return 'UNKNOWN';
+  if (channel === 'UNKNOWN') return 'UNKNOWN';
   return 'ANDROID';
+}
+
+type Stages = Pick<Funnel, 'target' | 'sent' | 'received' | 'clicked'>;
+
+/**
+ * A stage Tencent reports as 0 while a later stage counts more than 0 was not measured (the
+ * statistics doc's APNs row: DeliveredCount 0, ClickCount 27), so it is null, not 0.
+ */
+function measured(counts: { target: number; sent: number; received: number; clicked: number }): Stages {
+  const order = ['target', 'sent', 'received', 'clicked'] as const;
+  const stages: Stages = { ...counts };
+  order.forEach((stage, index) => {
+    if (counts[stage] === 0 && order.slice(index + 1).some((later) => counts[later] > 0)) stages[stage] = null;
+  });
+  return stages;
 }
 
 /** TotalCount → target, SentCount → sent, DeliveredCount → received, ClickCount → clicked; Tencent reports no displays or dismissals. */
 export function toCampaignStatistics(result: TencentPushStatisticsResult): TencentCampaignStatistics {
+  const stages = (row: { TotalCount: number; SentCount: number; DeliveredCount: number; ClickCount: number }): Stages =>
+    measured({ target: row.TotalCount, sent: row.SentCount, received: row.DeliveredCount, clicked: row.ClickCount });
   return {
-    funnel: {
-      target: result.TotalCount,
-      sent: result.SentCount,
-      received: result.DeliveredCount,
-      displayed: null,
-      clicked: result.ClickCount,
-      dismissed: null,
-    },
+    funnel: { ...stages(result), displayed: null, dismissed: null },
     channels: result.PlatformStatistics.map((row) => {
       const channel = toChannel(row.EventType, row.PushPlatform);
+      const { target, sent, received, clicked } = stages(row);
       return {
         channel,
         platform: toPlatform(channel),
         messageType: null,
         eventType: toEventType(row.EventType),
-        target: row.TotalCount,
-        sent: row.SentCount,
-        received: row.DeliveredCount,
+        target,
+        sent,
+        received,
         displayed: null,
-        clicked: row.ClickCount,
+        clicked,
       };
     }),
   };

@@ -301,11 +301,21 @@ function generateTask(taskId: string, now: number): TencentSimTask {
     DeliveredCount: onlineDelivered,
     ClickCount: share(random, onlineDelivered, 0.05, 0.2),
   });
-  const sum = (field: 'TotalCount' | 'SentCount' | 'DeliveredCount' | 'ClickCount'): number => rows.reduce((total, row) => total + row[field], 0);
+  const sum = (field: 'TotalCount' | 'SentCount' | 'DeliveredCount' | 'ClickCount'): number =>
+    rows.reduce((total, row) => total + row[field], 0);
+  // An app without APNs delivery callbacks: Tencent reports DeliveredCount 0 beside its clicks (the
+  // statistics doc's own example). Only where the task's totals still read target ≥ sent ≥ delivered ≥ clicked.
+  const apns = rows.find((row) => row.PushPlatform === 1);
+  const apnsUnmeasured = random() < 0.3;
+  if (apns && apnsUnmeasured && sum('DeliveredCount') - apns.DeliveredCount >= sum('ClickCount')) apns.DeliveredCount = 0;
 
   const offlineRows = rows.filter((row) => row.EventType === 1);
   const platformReady = offlineRows.flatMap((row) =>
-    lossRows(random, row.TotalCount - row.SentCount, READY_TO_SEND_CODES).map((item) => ({ ...item, EventType: 1, PushPlatform: row.PushPlatform })),
+    lossRows(random, row.TotalCount - row.SentCount, READY_TO_SEND_CODES).map((item) => ({
+      ...item,
+      EventType: 1,
+      PushPlatform: row.PushPlatform,
+    })),
   );
   const platformPost = offlineRows.flatMap((row) =>
     lossRows(random, row.SentCount - row.DeliveredCount, POST_SEND_CODES[row.PushPlatform] ?? []).map((item) => ({
@@ -385,7 +395,9 @@ function generateTrace(taskId: string, userId: string, data: TencentSimTask): Te
     last_active_terminal: random() < 0.7 ? 1 : 0,
     OfflinePushStat: {
       OfflineStat: ok(start + 1),
-      ChannelStat: channelOk ? ok(start + 2) : { PushStatus: 2, ErrorCode: Number(failCode), ErrorInfo: failInfo, EventTime: chinaTime(start + 2) },
+      ChannelStat: channelOk
+        ? ok(start + 2)
+        : { PushStatus: 2, ErrorCode: Number(failCode), ErrorInfo: failInfo, EventTime: chinaTime(start + 2) },
       ...(delivered ? { DeviceStat: ok(start + between(random, 3, 30)) } : {}),
       ...(clicked ? { ClickStat: ok(start + between(random, 60, 600)) } : {}),
     },
