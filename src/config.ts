@@ -20,9 +20,9 @@ export interface Config {
 
 /** Where campaign snapshots are kept and how the refresher keeps them final. */
 export interface ArchiveConfig {
-  /** PGlite's directory is `<dataDir>/archive`; `memory://` keeps the archive in memory, private to the app. */
+  /** SQLite's file is `<dataDir>/archive.sqlite` (WAL: processes may share it); `memory://` keeps the archive in memory, private to the app. */
   dataDir: string;
-  /** PostgreSQL instead of PGlite. May carry a password: never log it. */
+  /** PostgreSQL instead of SQLite. May carry a password: never log it. */
   databaseUrl: string | undefined;
   /** PostgreSQL schema holding the archive's tables; replicas sharing a database share it. */
   schema: string;

@@ -23,7 +23,7 @@ const POSTGRES_URL = process.env.ARCHIVE_TEST_DATABASE_URL ?? 'postgres://root@1
 const DAY = 24 * 60 * 60 * 1000;
 
 interface Backend {
-  name: 'pglite' | 'postgres';
+  name: 'sqlite' | 'postgres';
   /** The environment pointing an app at the suite's store (tests use distinct ids, so they may share it). */
   store(): Env;
   /** A store of its own (the refresher would re-fetch every campaign in a shared one). */
@@ -31,15 +31,15 @@ interface Backend {
   cleanup(): Promise<void>;
 }
 
-/** One temporary DATA_DIR for the suite: creating a PGlite cluster takes seconds, reopening it one. */
-function pgliteBackend(): Backend {
+/** One temporary DATA_DIR for the suite, and one per test that needs a store of its own. */
+function sqliteBackend(): Backend {
   const dirs: string[] = [];
   const fresh = (): Env => {
     dirs.push(mkdtempSync(join(tmpdir(), 'pushgraph-archive-')));
     return { DATA_DIR: dirs.at(-1) };
   };
   return {
-    name: 'pglite',
+    name: 'sqlite',
     store: () => (dirs[0] ? { DATA_DIR: dirs[0] } : fresh()),
     fresh,
     cleanup: async () => {
@@ -105,7 +105,7 @@ async function metricsText(app: TestApp): Promise<string> {
   return (await fetch(`${app.url}/metrics`)).text();
 }
 
-describe.each([pgliteBackend(), postgresBackend()])('campaign archive on $name', (backend) => {
+describe.each([sqliteBackend(), postgresBackend()])('campaign archive on $name', (backend) => {
   let jpush: JPushSimulator;
   let tencent: TencentSimulator;
   const apps: TestApp[] = [];
@@ -198,9 +198,7 @@ describe.each([pgliteBackend(), postgresBackend()])('campaign archive on $name',
     const ids = { j: '1229760629', t: 'task-archive-2' };
     const first = await startApp(store);
     const live = (await first.gql<{ j: CampaignAnswer; t: CampaignAnswer }>(BOTH, ids)).data!;
-    // PGlite is one process per directory: the second app opens it after the first closed (a restart).
-    // PostgreSQL is shared: two replicas run side by side, and nobody flushes the first by hand.
-    if (backend.name === 'pglite') await first.close();
+    // Both stores are shared: two replicas run side by side (SQLite in WAL mode), and nobody flushes the first by hand.
     const second = await startApp(store);
     jpush.dropId(ids.j);
     tencent.drop(ids.t);
@@ -505,9 +503,10 @@ describe('campaign archive when its store is down', () => {
   function lockedDataDir(): string {
     const dir = mkdtempSync(join(tmpdir(), 'pushgraph-archive-locked-'));
     lockedDirs.push(dir);
-    // The lock file names the pid holding the directory (src/archive/store.ts).
-    writeFileSync(join(dir, 'archive.lock'), String(process.ppid));
-    return dir;
+    // A file where the directory should be: the archive cannot open there.
+    const file = join(dir, 'not-a-directory');
+    writeFileSync(file, '');
+    return file;
   }
 
   const query = `query ($id: ID!) { campaign(vendor: JPUSH, id: $id) { availability asOf funnel { target sent } history { fetchedAt } } }`;
@@ -520,8 +519,8 @@ describe('campaign archive when its store is down', () => {
         DATABASE_URL: 'postgres://archive:secret-password@127.0.0.1:1/nowhere',
       }),
     ],
-    // Another live process holds the directory, so PGlite must not open it.
-    ['pglite', () => ({ DATA_DIR: lockedDataDir() })],
+    // DATA_DIR cannot hold the archive.
+    ['sqlite', () => ({ DATA_DIR: lockedDataDir() })],
   ] as const)('still answers live with %s down, counts it, and fails only the history field', async (store, env) => {
     const logs: string[] = [];
     const app = await startService({
@@ -586,7 +585,7 @@ describe('campaign archive of a test app (in memory by default)', () => {
     const [first, second] = [await startTestApp(env), await startTestApp(env)];
     try {
       await Promise.all([first.archive.ready(), second.archive.ready()]);
-      expect([first.config.archive.dataDir, first.archive.health()]).toEqual(['memory://', { store: 'pglite', status: 'ok' }]);
+      expect([first.config.archive.dataDir, first.archive.health()]).toEqual(['memory://', { store: 'sqlite', status: 'ok' }]);
       const query = `{ campaign(vendor: JPUSH, id: "31337") { availability funnel { target } } }`;
       const live = (await first.gql(query)).data!.campaign;
       expect(live.availability).toBe('READY');
