@@ -79,7 +79,11 @@ describe('the running process', () => {
         a: campaign(vendor: ALIYUN, id: "510429") { id }
       }`,
     );
-    expect(failing.body.errors.map((error: { extensions: { code: string } }) => error.extensions.code)).toEqual(['VENDOR_ERROR', 'VENDOR_ERROR', 'VENDOR_ERROR']);
+    expect(failing.body.errors.map((error: { extensions: { code: string } }) => error.extensions.code)).toEqual([
+      'VENDOR_ERROR',
+      'VENDOR_ERROR',
+      'VENDOR_ERROR',
+    ]);
     expect((await post(running.url, '{ __typename }', { authorization: 'Bearer wrong-key' })).status).toBe(401);
     const health = await (await fetch(`${running.url}/health`)).text();
     const metrics = await (await fetch(`${running.url}/metrics`)).text();
