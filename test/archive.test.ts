@@ -6,7 +6,8 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Archive } from '../src/archive/index.js';
-import { openPostgresStore } from '../src/archive/store.js';
+import { figuresHash, type PartialFigures } from '../src/archive/figures.js';
+import { MEMORY_DATA_DIR, openPostgresStore, openSqliteStore, type ArchiveStore } from '../src/archive/store.js';
 import { startApp as startService } from '../src/app.js';
 import { readConfig, type Env } from '../src/config.js';
 import { startJPushSimulator, type JPushSimulator } from '../src/datasources/jpush/index.js';
@@ -660,5 +661,75 @@ describe('campaign archive of a test app (in memory by default)', () => {
     } finally {
       await archive.close();
     }
+  });
+});
+
+describe.each([
+  ['sqlite', () => openSqliteStore({ dataDir: MEMORY_DATA_DIR, busyTimeoutMs: 1_000 })],
+  [
+    'postgres',
+    async () => {
+      const schema = `archive_test_${randomBytes(6).toString('hex')}`;
+      const store = await openPostgresStore({
+        url: POSTGRES_URL,
+        schema,
+        logger: createLogger({ level: 'silent' }),
+        statementTimeoutMs: 5_000,
+      });
+      const release = store.close.bind(store);
+      return Object.assign(store, {
+        // The pool first, then the test's schema.
+        close: async () => {
+          await release();
+          const client = new pg.Client(POSTGRES_URL);
+          await client.connect();
+          await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+          await client.end();
+        },
+      });
+    },
+  ],
+] as const)('archive store on %s: archived figures never shrink', (_name, open) => {
+  let store: ArchiveStore;
+  beforeEach(async () => {
+    store = await open();
+  });
+  afterEach(() => store.close());
+
+  const funnel = (sent: number | null) => ({ target: 100, sent, received: sent, displayed: null, clicked: null, dismissed: null });
+  const write = (id: string, at: number, figures: PartialFigures, goneAt: number | null = null) =>
+    store.write([
+      {
+        vendor: 'JPUSH',
+        id,
+        firstAt: at,
+        lastAt: at,
+        figures,
+        goneAt,
+        firstRefreshAt: at + DAY,
+        contentHash: figuresHash(figures),
+        bucketStart: at,
+      },
+    ]);
+
+  it('keeps the fuller figures when a later answer is zeroed, null or a fallback, and still records each as a snapshot', async () => {
+    const at = Date.UTC(2026, 10, 1);
+    await write('s1', at, { funnel: funnel(90), channels: [] });
+    await write('s1', at + 60_000, { funnel: funnel(0) });
+    await write('s1', at + 120_000, { funnel: { ...funnel(null), target: null } });
+    await write('s1', at + 180_000, { funnel: funnel(40) });
+    const latest = await store.latest('JPUSH', ['s1']);
+    expect(latest.get('s1')?.get('funnel')).toEqual({ value: funnel(90), fetchedAt: at });
+    const history = await store.history('JPUSH', ['s1'], null, null, 10);
+    expect(history.get('s1')?.map((snapshot) => snapshot.figures.funnel?.sent ?? null)).toEqual([90, 0, null, 40]);
+  });
+
+  it('makes a campaign the vendor knows again live and refreshed again', async () => {
+    const at = Date.UTC(2026, 10, 1);
+    await write('g1', at, { funnel: funnel(10) });
+    await write('g1', at + 60_000, {}, at + 60_000);
+    expect(await store.due('JPUSH', at + 2 * DAY, 10)).toEqual([]);
+    await write('g1', at + 120_000, { funnel: funnel(12) });
+    expect(await store.due('JPUSH', at + 2 * DAY, 10)).toEqual([{ id: 'g1', firstSeenAt: at }]);
   });
 });

@@ -228,10 +228,11 @@ class SqlArchiveStore implements ArchiveStore {
         .onConflict((conflict) =>
           conflict.columns(['vendor', 'id']).doUpdateSet({
             // Replicas and retries may write out of order: the earliest sighting and the first
-            // "gone" win; a gone campaign is never refreshed again.
+            // "gone" win while it stays gone; a campaign the vendor knows again is live and
+            // refreshed again (its schedule, or the first one).
             first_seen_at: sql`${sql.raw(least)}(campaigns.first_seen_at, excluded.first_seen_at)`,
-            gone_at: sql`COALESCE(campaigns.gone_at, excluded.gone_at)`,
-            next_refresh_at: sql`CASE WHEN excluded.gone_at IS NULL THEN campaigns.next_refresh_at END`,
+            gone_at: sql`CASE WHEN excluded.gone_at IS NOT NULL THEN COALESCE(campaigns.gone_at, excluded.gone_at) END`,
+            next_refresh_at: sql`CASE WHEN excluded.gone_at IS NULL THEN COALESCE(campaigns.next_refresh_at, excluded.next_refresh_at) END`,
           }),
         )
         .execute();
