@@ -84,7 +84,7 @@ export class Metrics {
   /** Campaign snapshots by what became of them. */
   readonly archiveSnapshots = new Counter({
     name: 'pushgraph_archive_snapshots_total',
-    help: 'Campaign snapshots: written, unchanged (not written again yet), dropped (write queue full)',
+    help: 'Campaign snapshots: written, unchanged (not written again yet), dropped (write queue full), lost (not written by the shutdown deadline)',
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });

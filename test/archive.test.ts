@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createServer, type Socket } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -731,5 +732,48 @@ describe.each([
     expect(await store.due('JPUSH', at + 2 * DAY, 10)).toEqual([]);
     await write('g1', at + 120_000, { funnel: funnel(12) });
     expect(await store.due('JPUSH', at + 2 * DAY, 10)).toEqual([{ id: 'g1', firstSeenAt: at }]);
+  });
+});
+
+describe('archive at shutdown', () => {
+  let jpush: JPushSimulator;
+  beforeAll(async () => {
+    jpush = await startJPushSimulator();
+  });
+  afterAll(() => jpush.close());
+
+  it('closes within SHUTDOWN_TIMEOUT_MS when the store never answers, counting the queued writes as lost', async () => {
+    // A database that accepts connections and never says a word.
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done));
+    const port = (silent.address() as { port: number }).port;
+    const logs: string[] = [];
+    const app = await startService({
+      env: {
+        JPUSH_APP_KEY: jpush.appKey,
+        JPUSH_MASTER_SECRET: jpush.masterSecret,
+        JPUSH_REPORT_URL: jpush.baseUrl,
+        DATABASE_URL: `postgres://archive@127.0.0.1:${port}/silent`,
+        SHUTDOWN_TIMEOUT_MS: '300',
+      },
+      port: 0,
+      logger: pino({ level: 'info' }, { write: (line: string) => void logs.push(line) }),
+    });
+    try {
+      const response = await fetch(`${app.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ campaign(vendor: JPUSH, id: "1613113585") { availability funnel { target } } }' }),
+      });
+      expect(((await response.json()) as { data: { campaign: { availability: string } } }).data.campaign.availability).toBe('READY');
+      const started = Date.now();
+      await app.close();
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(logs.filter((line) => line.includes('snapshots not written at shutdown')).map((line) => JSON.parse(line).lost)).toEqual([1]);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
   });
 });

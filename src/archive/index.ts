@@ -7,7 +7,7 @@ import { archiveUnavailable } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { ARCHIVED_FIELDS, preferFigure, readFigure, setFigure, type ArchivedField, type PartialFigures } from './figures.js';
-import { Recorder } from './recorder.js';
+import { Recorder, within } from './recorder.js';
 import { Refresher } from './refresher.js';
 import { nextRefreshAt, type RefreshSchedule } from './retention.js';
 import { ArchiveSession } from './session.js';
@@ -132,9 +132,11 @@ export class Archive {
     this.closed = true;
     this.wake?.();
     await this.refresher?.stop();
-    // A durable store still opening is waited for, so what this app saw is not lost.
-    if (this.deps.config.databaseUrl || this.deps.config.dataDir !== MEMORY_DATA_DIR) await this.opening;
-    await this.recorder.close();
+    // A durable store still opening is waited for, so what this app saw is not lost, but only
+    // within the shutdown deadline: what is still queued then is counted lost.
+    const deadline = Date.now() + this.deps.config.closeTimeoutMs;
+    if (this.deps.config.databaseUrl || this.deps.config.dataDir !== MEMORY_DATA_DIR) await within(this.opening, deadline - Date.now());
+    await this.recorder.close(Math.max(deadline - Date.now(), 0));
     const store = this.store;
     this.store = undefined;
     await store?.close();

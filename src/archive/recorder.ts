@@ -125,15 +125,22 @@ export class Recorder {
     if (this.queue.size > 0) await this.drain(true);
   }
 
-  /** Final flush, then no more background writes. What cannot be written is logged as lost. */
-  async close(): Promise<void> {
-    try {
-      await this.flush();
-    } catch (error) {
-      this.options.logger.warn({ lost: this.queue.size, error: errorMessage(error) }, 'archive: snapshots not written at shutdown');
-    }
+  /** Final flush within `timeoutMs`, then no more background writes. What is not written by then is counted and logged as lost. */
+  async close(timeoutMs: number): Promise<void> {
+    let failure = 'shutdown deadline passed';
+    const flushed = await within(
+      this.flush().catch((error: unknown) => {
+        failure = errorMessage(error);
+        throw error;
+      }),
+      timeoutMs,
+    ).catch(() => false);
     this.closed = true;
     clearTimeout(this.timer);
+    if (flushed) return;
+    const lost = new Set([...this.queue.keys(), ...this.writing.keys()]).size;
+    this.options.metrics.archiveSnapshots.inc({ outcome: 'lost' }, lost);
+    this.options.logger.warn({ lost, error: failure }, 'archive: snapshots not written at shutdown');
   }
 
   private pendingFor(vendor: Vendor, id: string, at: number): PendingCampaign {
@@ -289,4 +296,15 @@ function merge(older: PendingCampaign, newer: PendingCampaign): PendingCampaign 
     fetchedAt: { ...older.fetchedAt, ...newer.fetchedAt },
     goneAt: newer.goneAt,
   };
+}
+
+/** Waits for `work` at most `ms`; whether it finished. */
+export async function within(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(ms, 0))));
+  try {
+    return await Promise.race([work.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
