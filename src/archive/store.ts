@@ -429,7 +429,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Arch
     }
     file = resolve(dir, 'archive.sqlite');
   }
-  const database = new Database(file, { timeout: options.busyTimeoutMs / 1000 });
+  const database = new Database(file);
   try {
     if (!memory) database.pragma('journal_mode = WAL');
     database.pragma(`busy_timeout = ${Math.round(options.busyTimeoutMs)}`);
