@@ -16,7 +16,7 @@ interface CpuProfile {
 /**
  * The main thread's profile of process `pid` in `dir`. Node names them
  * `CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile`; the main thread is thread 0 (the tsx
- * loader and the archive's PGlite worker have their own).
+ * loader has its own).
  */
 export function mainThreadProfile(dir: string, pid: number): string {
   const name = readdirSync(dir).find((file) => new RegExp(`^CPU\\.\\d+\\.\\d+\\.${pid}\\.0\\.\\d+\\.cpuprofile$`).test(file));

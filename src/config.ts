@@ -20,9 +20,9 @@ export interface Config {
 
 /** Where campaign snapshots are kept and how the refresher keeps them final. */
 export interface ArchiveConfig {
-  /** PGlite's directory is `<dataDir>/archive`; `memory://` keeps the archive in memory, private to the app. */
+  /** SQLite's file is `<dataDir>/archive.sqlite` (WAL: processes may share it); `memory://` keeps the archive in memory, private to the app. */
   dataDir: string;
-  /** PostgreSQL instead of PGlite. May carry a password: never log it. */
+  /** PostgreSQL instead of SQLite. May carry a password: never log it. */
   databaseUrl: string | undefined;
   /** PostgreSQL schema holding the archive's tables; replicas sharing a database share it. */
   schema: string;
@@ -38,6 +38,8 @@ export interface ArchiveConfig {
   refreshPerMinute: number;
   /** Unchanged figures are archived again at most this often. */
   snapshotMinutes: number;
+  /** At close, queued writes get this long (SHUTDOWN_TIMEOUT_MS) to reach the store; the rest are counted lost. */
+  closeTimeoutMs: number;
   /** Snapshots waiting to be written; beyond it the oldest are dropped (and counted). */
   queueMax: number;
   /** How long a live answer waits for the archive's look-up before asking the vendor without it. */
@@ -69,6 +71,7 @@ export function readConfig(env: Env = process.env): Config {
       refreshFinalMinutes: intVar(env, 'ARCHIVE_REFRESH_FINAL_MINUTES', 180, 1),
       refreshPerMinute: intVar(env, 'ARCHIVE_REFRESH_PER_MINUTE', 20, 1),
       snapshotMinutes: intVar(env, 'ARCHIVE_SNAPSHOT_MINUTES', 60, 1),
+      closeTimeoutMs: intVar(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0),
       queueMax: intVar(env, 'ARCHIVE_QUEUE_MAX', 10_000, 1),
       readTimeoutMs: intVar(env, 'ARCHIVE_READ_TIMEOUT_MS', 500, 1),
     },

@@ -68,7 +68,7 @@ export class Metrics {
   /** 1 while the campaign archive's store answers, 0 while it is starting or down. */
   readonly archiveStoreUp = new Gauge({
     name: 'pushgraph_archive_store_up',
-    help: 'Whether the campaign archive store answers (1) or is starting or down (0), by store (pglite, postgres)',
+    help: 'Whether the campaign archive store answers (1) or is starting or down (0), by store (sqlite, postgres)',
     labelNames: ['store'] as const,
     registers: [this.registry],
   });
@@ -84,7 +84,7 @@ export class Metrics {
   /** Campaign snapshots by what became of them. */
   readonly archiveSnapshots = new Counter({
     name: 'pushgraph_archive_snapshots_total',
-    help: 'Campaign snapshots: written, unchanged (not written again yet), dropped (write queue full)',
+    help: 'Campaign snapshots: written, unchanged (not written again yet), dropped (write queue full), lost (not written by the shutdown deadline)',
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });

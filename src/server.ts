@@ -54,9 +54,29 @@ export function buildServer(options: ServerOptions): ApolloServer<Context> {
       operationSpans(),
       // Vendor figures are reused for CACHE_TTL_SECONDS here, so a router may reuse them as long.
       ApolloServerPluginCacheControl({ defaultMaxAge: config.cacheTtlSeconds, calculateHttpHeaders: true }),
+      privateWhenKeyed(config),
       // GraphiQL is served by us from local files (no CDN); Apollo's landing page loads from one.
       ApolloServerPluginLandingPageDisabled(),
     ],
     logger: options.logger,
   });
+}
+
+/**
+ * A keyed answer is the caller's own: `Cache-Control: private`, so no shared cache hands it to a
+ * caller without the key (RFC 9111 §3.5). The cache-control plugin turns the restricted policy
+ * into the header.
+ */
+function privateWhenKeyed(config: Config): ApolloServerPlugin<Context> {
+  const keyed = config.apiKeys.length > 0;
+  return {
+    async requestDidStart({ request }) {
+      if (!keyed && !request.http?.headers.has('authorization')) return;
+      return {
+        async executionDidStart({ overallCachePolicy }) {
+          overallCachePolicy.restrict({ scope: 'PRIVATE' });
+        },
+      };
+    },
+  };
 }

@@ -175,7 +175,7 @@ describe('Recorder (the write queue)', () => {
     queue.observe('JPUSH', '3', { funnel: funnel(3) }, T0);
     expect([queue.pending('JPUSH', '1'), queue.pending('JPUSH', '2')?.id, queue.pending('JPUSH', '3')?.id]).toEqual([undefined, '2', '3']);
     expect(await metrics.registry.getSingleMetricAsString('pushgraph_archive_snapshots_total')).toContain('outcome="dropped"} 1');
-    await queue.close();
+    await queue.close(1_000);
   });
 
   it('marks a campaign gone', async () => {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createServer, type Socket } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +7,8 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Archive } from '../src/archive/index.js';
-import { openPostgresStore } from '../src/archive/store.js';
+import { figuresHash, type PartialFigures } from '../src/archive/figures.js';
+import { MEMORY_DATA_DIR, openPostgresStore, openSqliteStore, type ArchiveStore } from '../src/archive/store.js';
 import { startApp as startService } from '../src/app.js';
 import { readConfig, type Env } from '../src/config.js';
 import { startJPushSimulator, type JPushSimulator } from '../src/datasources/jpush/index.js';
@@ -23,7 +25,7 @@ const POSTGRES_URL = process.env.ARCHIVE_TEST_DATABASE_URL ?? 'postgres://root@1
 const DAY = 24 * 60 * 60 * 1000;
 
 interface Backend {
-  name: 'pglite' | 'postgres';
+  name: 'sqlite' | 'postgres';
   /** The environment pointing an app at the suite's store (tests use distinct ids, so they may share it). */
   store(): Env;
   /** A store of its own (the refresher would re-fetch every campaign in a shared one). */
@@ -31,15 +33,15 @@ interface Backend {
   cleanup(): Promise<void>;
 }
 
-/** One temporary DATA_DIR for the suite: creating a PGlite cluster takes seconds, reopening it one. */
-function pgliteBackend(): Backend {
+/** One temporary DATA_DIR for the suite, and one per test that needs a store of its own. */
+function sqliteBackend(): Backend {
   const dirs: string[] = [];
   const fresh = (): Env => {
     dirs.push(mkdtempSync(join(tmpdir(), 'pushgraph-archive-')));
     return { DATA_DIR: dirs.at(-1) };
   };
   return {
-    name: 'pglite',
+    name: 'sqlite',
     store: () => (dirs[0] ? { DATA_DIR: dirs[0] } : fresh()),
     fresh,
     cleanup: async () => {
@@ -105,7 +107,7 @@ async function metricsText(app: TestApp): Promise<string> {
   return (await fetch(`${app.url}/metrics`)).text();
 }
 
-describe.each([pgliteBackend(), postgresBackend()])('campaign archive on $name', (backend) => {
+describe.each([sqliteBackend(), postgresBackend()])('campaign archive on $name', (backend) => {
   let jpush: JPushSimulator;
   let tencent: TencentSimulator;
   const apps: TestApp[] = [];
@@ -198,9 +200,7 @@ describe.each([pgliteBackend(), postgresBackend()])('campaign archive on $name',
     const ids = { j: '1229760629', t: 'task-archive-2' };
     const first = await startApp(store);
     const live = (await first.gql<{ j: CampaignAnswer; t: CampaignAnswer }>(BOTH, ids)).data!;
-    // PGlite is one process per directory: the second app opens it after the first closed (a restart).
-    // PostgreSQL is shared: two replicas run side by side, and nobody flushes the first by hand.
-    if (backend.name === 'pglite') await first.close();
+    // Both stores are shared: two replicas run side by side (SQLite in WAL mode), and nobody flushes the first by hand.
     const second = await startApp(store);
     jpush.dropId(ids.j);
     tencent.drop(ids.t);
@@ -505,9 +505,10 @@ describe('campaign archive when its store is down', () => {
   function lockedDataDir(): string {
     const dir = mkdtempSync(join(tmpdir(), 'pushgraph-archive-locked-'));
     lockedDirs.push(dir);
-    // The lock file names the pid holding the directory (src/archive/store.ts).
-    writeFileSync(join(dir, 'archive.lock'), String(process.ppid));
-    return dir;
+    // A file where the directory should be: the archive cannot open there.
+    const file = join(dir, 'not-a-directory');
+    writeFileSync(file, '');
+    return file;
   }
 
   const query = `query ($id: ID!) { campaign(vendor: JPUSH, id: $id) { availability asOf funnel { target sent } history { fetchedAt } } }`;
@@ -520,8 +521,8 @@ describe('campaign archive when its store is down', () => {
         DATABASE_URL: 'postgres://archive:secret-password@127.0.0.1:1/nowhere',
       }),
     ],
-    // Another live process holds the directory, so PGlite must not open it.
-    ['pglite', () => ({ DATA_DIR: lockedDataDir() })],
+    // DATA_DIR cannot hold the archive.
+    ['sqlite', () => ({ DATA_DIR: lockedDataDir() })],
   ] as const)('still answers live with %s down, counts it, and fails only the history field', async (store, env) => {
     const logs: string[] = [];
     const app = await startService({
@@ -586,7 +587,7 @@ describe('campaign archive of a test app (in memory by default)', () => {
     const [first, second] = [await startTestApp(env), await startTestApp(env)];
     try {
       await Promise.all([first.archive.ready(), second.archive.ready()]);
-      expect([first.config.archive.dataDir, first.archive.health()]).toEqual(['memory://', { store: 'pglite', status: 'ok' }]);
+      expect([first.config.archive.dataDir, first.archive.health()]).toEqual(['memory://', { store: 'sqlite', status: 'ok' }]);
       const query = `{ campaign(vendor: JPUSH, id: "31337") { availability funnel { target } } }`;
       const live = (await first.gql(query)).data!.campaign;
       expect(live.availability).toBe('READY');
@@ -660,6 +661,119 @@ describe('campaign archive of a test app (in memory by default)', () => {
       });
     } finally {
       await archive.close();
+    }
+  });
+});
+
+describe.each([
+  ['sqlite', () => openSqliteStore({ dataDir: MEMORY_DATA_DIR, busyTimeoutMs: 1_000 })],
+  [
+    'postgres',
+    async () => {
+      const schema = `archive_test_${randomBytes(6).toString('hex')}`;
+      const store = await openPostgresStore({
+        url: POSTGRES_URL,
+        schema,
+        logger: createLogger({ level: 'silent' }),
+        statementTimeoutMs: 5_000,
+      });
+      const release = store.close.bind(store);
+      return Object.assign(store, {
+        // The pool first, then the test's schema.
+        close: async () => {
+          await release();
+          const client = new pg.Client(POSTGRES_URL);
+          await client.connect();
+          await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+          await client.end();
+        },
+      });
+    },
+  ],
+] as const)('archive store on %s: archived figures never shrink', (_name, open) => {
+  let store: ArchiveStore;
+  beforeEach(async () => {
+    store = await open();
+  });
+  afterEach(() => store.close());
+
+  const funnel = (sent: number | null) => ({ target: 100, sent, received: sent, displayed: null, clicked: null, dismissed: null });
+  const write = (id: string, at: number, figures: PartialFigures, goneAt: number | null = null) =>
+    store.write([
+      {
+        vendor: 'JPUSH',
+        id,
+        firstAt: at,
+        lastAt: at,
+        figures,
+        goneAt,
+        firstRefreshAt: at + DAY,
+        contentHash: figuresHash(figures),
+        bucketStart: at,
+      },
+    ]);
+
+  it('keeps the fuller figures when a later answer is zeroed, null or a fallback, and still records each as a snapshot', async () => {
+    const at = Date.UTC(2026, 10, 1);
+    await write('s1', at, { funnel: funnel(90), channels: [] });
+    await write('s1', at + 60_000, { funnel: funnel(0) });
+    await write('s1', at + 120_000, { funnel: { ...funnel(null), target: null } });
+    await write('s1', at + 180_000, { funnel: funnel(40) });
+    const latest = await store.latest('JPUSH', ['s1']);
+    expect(latest.get('s1')?.get('funnel')).toEqual({ value: funnel(90), fetchedAt: at });
+    const history = await store.history('JPUSH', ['s1'], null, null, 10);
+    expect(history.get('s1')?.map((snapshot) => snapshot.figures.funnel?.sent ?? null)).toEqual([90, 0, null, 40]);
+  });
+
+  it('makes a campaign the vendor knows again live and refreshed again', async () => {
+    const at = Date.UTC(2026, 10, 1);
+    await write('g1', at, { funnel: funnel(10) });
+    await write('g1', at + 60_000, {}, at + 60_000);
+    expect(await store.due('JPUSH', at + 2 * DAY, 10)).toEqual([]);
+    await write('g1', at + 120_000, { funnel: funnel(12) });
+    expect(await store.due('JPUSH', at + 2 * DAY, 10)).toEqual([{ id: 'g1', firstSeenAt: at }]);
+  });
+});
+
+describe('archive at shutdown', () => {
+  let jpush: JPushSimulator;
+  beforeAll(async () => {
+    jpush = await startJPushSimulator();
+  });
+  afterAll(() => jpush.close());
+
+  it('closes within SHUTDOWN_TIMEOUT_MS when the store never answers, counting the queued writes as lost', async () => {
+    // A database that accepts connections and never says a word.
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done));
+    const port = (silent.address() as { port: number }).port;
+    const logs: string[] = [];
+    const app = await startService({
+      env: {
+        JPUSH_APP_KEY: jpush.appKey,
+        JPUSH_MASTER_SECRET: jpush.masterSecret,
+        JPUSH_REPORT_URL: jpush.baseUrl,
+        DATABASE_URL: `postgres://archive@127.0.0.1:${port}/silent`,
+        SHUTDOWN_TIMEOUT_MS: '300',
+      },
+      port: 0,
+      logger: pino({ level: 'info' }, { write: (line: string) => void logs.push(line) }),
+    });
+    try {
+      const response = await fetch(`${app.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ campaign(vendor: JPUSH, id: "1613113585") { availability funnel { target } } }' }),
+      });
+      expect(((await response.json()) as { data: { campaign: { availability: string } } }).data.campaign.availability).toBe('READY');
+      const started = Date.now();
+      await app.close();
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(logs.filter((line) => line.includes('snapshots not written at shutdown')).map((line) => JSON.parse(line).lost)).toEqual([1]);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
     }
   });
 });

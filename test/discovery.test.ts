@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MEMORY_DATA_DIR, openPgliteStore, openPostgresStore, type ArchiveStore } from '../src/archive/store.js';
+import { MEMORY_DATA_DIR, openPostgresStore, openSqliteStore, type ArchiveStore } from '../src/archive/store.js';
 import { createLogger } from '../src/logger.js';
 import type { ChannelStat, Funnel, LossReason } from '../src/domain.js';
 import { startTestApp, type TestApp } from './helpers.js';
@@ -243,14 +243,14 @@ describe('campaignSummary', () => {
 /** The machine's PostgreSQL (trust auth), in a schema of its own, as test/archive.test.ts. */
 const POSTGRES_URL = process.env.ARCHIVE_TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 
-describe.each(['pglite', 'postgres'] as const)('archive store (%s): discovery methods', (kind) => {
+describe.each(['sqlite', 'postgres'] as const)('archive store (%s): discovery methods', (kind) => {
   let store: ArchiveStore;
   const schema = `discovery_${randomBytes(6).toString('hex')}`;
 
   beforeAll(async () => {
     store =
-      kind === 'pglite'
-        ? await openPgliteStore({ dataDir: MEMORY_DATA_DIR, schema })
+      kind === 'sqlite'
+        ? await openSqliteStore({ dataDir: MEMORY_DATA_DIR, busyTimeoutMs: 1_000 })
         : await openPostgresStore({ url: POSTGRES_URL, schema, logger: createLogger({ level: 'silent' }), statementTimeoutMs: 5_000 });
   });
   afterAll(async () => {

@@ -91,7 +91,8 @@ describe('federation: composed with an outside subgraph behind a real gateway', 
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
-        query: '{ marketingCampaign(id: "spring") { name pushes { vendor id availability funnel { target sent received displayed clicked } } } }',
+        query:
+          '{ marketingCampaign(id: "spring") { name pushes { vendor id availability funnel { target sent received displayed clicked } } } }',
       }),
     });
     const answer = (await response.json()) as {
@@ -158,5 +159,26 @@ describe('federation: composed with an outside subgraph behind a real gateway', 
       body: JSON.stringify({ query: '{ campaign(vendor: JPUSH, id: "not-a-number") { id } }' }),
     });
     expect(failed.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('marks keyed answers private: with API_KEYS, or any Authorization on the request', async () => {
+    const query = JSON.stringify({ query: '{ campaign(vendor: JPUSH, id: "7399000001") { id funnel { target } } }' });
+    const bearer = await fetch(`${app.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer anything' },
+      body: query,
+    });
+    expect([bearer.status, bearer.headers.get('cache-control')]).toEqual([200, 'max-age=60, private']);
+    const keyed = await startTestApp({ ...fakes.env, API_KEYS: 'federation-key-1' });
+    try {
+      const answer = await fetch(`${keyed.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer federation-key-1' },
+        body: query,
+      });
+      expect([answer.status, answer.headers.get('cache-control')]).toEqual([200, 'max-age=60, private']);
+    } finally {
+      await keyed.close();
+    }
   });
 });

@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startVendorFakes, TEST_SECRETS, type VendorFakes } from './vendor-fakes.js';
 
@@ -138,5 +141,38 @@ describe('the running process', () => {
     expect(answer.body.data.campaign.id).toBe('7900000010');
     expect(await running.exited).toBe(0);
     expect(running.output()).toContain('shutting down');
+  });
+
+  it('a script that starts the app, archives an answer and closes it exits by itself: no handle stays open', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'pushgraph-embed-'));
+    const app = JSON.stringify(resolve('src/app.ts'));
+    const script = `
+      import { startApp } from ${app};
+      const app = await startApp({ port: 0, env: { ...process.env, DATA_DIR: ${JSON.stringify(dataDir)} } });
+      await app.archive.ready();
+      const response = await fetch(app.url + '/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ campaign(vendor: JPUSH, id: "7900000011") { id funnel { target } } }' }),
+      });
+      console.log('answered', response.status);
+      await app.close();
+      console.log('closed');`;
+    try {
+      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...fakes.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let printed = '';
+      child.stdout.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+      const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      const code = await exited;
+      clearTimeout(timer);
+      expect([code, printed.match(/answered \d+|closed/g)]).toEqual([0, ['answered 200', 'closed']]);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -46,7 +46,7 @@ describe('subgraph schema', () => {
   it('reports every vendor simulated without credentials', async () => {
     const health = await (await fetch(`${app.url}/health`)).json();
     expect(health).toMatchObject({ status: 'ok', vendors: { JPUSH: 'simulated', TENCENT: 'simulated', ALIYUN: 'simulated' } });
-    expect(health.archive).toEqual({ store: 'pglite', status: expect.stringMatching(/^(ok|starting)$/) });
+    expect(health.archive).toEqual({ store: 'sqlite', status: expect.stringMatching(/^(ok|starting)$/) });
   });
 
   it('rejects an unknown vendor in an entity representation as bad input', async () => {

@@ -36,10 +36,25 @@ export function isEmptyFigure(value: unknown): boolean {
   return value === null || value === undefined || (Array.isArray(value) && value.length === 0);
 }
 
-/** Order of preference among archived values of one field: fuller first, then newer. */
+/**
+ * Order of preference among archived values of one field: fuller first, then larger (vendor
+ * counts only grow, so a zeroed or fallback answer after a fuller one is a degraded answer,
+ * kept as a snapshot but never the archived figures), then newer.
+ */
 export function preferFigure(a: { value: unknown; fetchedAt: number }, b: { value: unknown; fetchedAt: number }): number {
   const fuller = Number(isEmptyFigure(a.value)) - Number(isEmptyFigure(b.value));
-  return fuller !== 0 ? fuller : b.fetchedAt - a.fetchedAt;
+  if (fuller !== 0) return fuller;
+  const larger = figureSize(b.value) - figureSize(a.value);
+  return larger !== 0 ? larger : b.fetchedAt - a.fetchedAt;
+}
+
+/** How much a figure says: its counts summed, each known (non-null) value counting too. */
+function figureSize(value: unknown): number {
+  if (typeof value === 'number') return 1 + Math.max(value, 0);
+  if (value === null || value === undefined) return 0;
+  if (Array.isArray(value)) return value.reduce((sum: number, item) => sum + figureSize(item), 0);
+  if (typeof value === 'object') return Object.values(value).reduce((sum: number, item) => sum + figureSize(item), 0);
+  return 1;
 }
 
 /** A stable identity of figures: key order never changes the hash. */
@@ -76,8 +91,15 @@ const schemaEnum = <T extends string>(typeName: string): z.ZodType<T> =>
   z.custom<T>((value) => typeof value === 'string' && enumValues(typeName).has(value), { message: `not a ${typeName} value` });
 
 // JSON drops undefined members; the domain types spell a missing figure as null.
-const count = z.number().int().nullish().transform((value) => value ?? null);
-const optionalEnum = <T extends string>(typeName: string) => schemaEnum<T>(typeName).nullish().transform((value) => value ?? null);
+const count = z
+  .number()
+  .int()
+  .nullish()
+  .transform((value) => value ?? null);
+const optionalEnum = <T extends string>(typeName: string) =>
+  schemaEnum<T>(typeName)
+    .nullish()
+    .transform((value) => value ?? null);
 
 const FunnelSchema = z.object({ target: count, sent: count, received: count, displayed: count, clicked: count, dismissed: count });
 const ChannelStatSchema = z.object({
@@ -95,7 +117,10 @@ const LossReasonSchema = z.object({
   stage: schemaEnum<LossStage>('LossStage'),
   errorCode: z.string(),
   count: z.number().int(),
-  description: z.string().nullish().transform((value) => value ?? null),
+  description: z
+    .string()
+    .nullish()
+    .transform((value) => value ?? null),
   channel: optionalEnum<Channel>('Channel'),
   eventType: optionalEnum<PushEventType>('PushEventType'),
 });

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { ArchiveConfig } from '../config.js';
 import { VENDORS } from '../datasources/index.js';
@@ -8,15 +7,15 @@ import { archiveUnavailable } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { ARCHIVED_FIELDS, preferFigure, readFigure, setFigure, type ArchivedField, type PartialFigures } from './figures.js';
-import { Recorder } from './recorder.js';
+import { Recorder, within } from './recorder.js';
 import { Refresher } from './refresher.js';
 import { nextRefreshAt, type RefreshSchedule } from './retention.js';
 import { ArchiveSession } from './session.js';
 import {
   describeDatabaseUrl,
   MEMORY_DATA_DIR,
-  openPgliteStore,
   openPostgresStore,
+  openSqliteStore,
   type ArchiveStore,
   type CampaignMeta,
   type RecentCampaign,
@@ -71,7 +70,7 @@ class StoreTimeout extends Error {
 }
 
 /**
- * The campaign archive of one app: the store (PGlite or PostgreSQL, opened in the background and
+ * The campaign archive of one app: the store (SQLite or PostgreSQL, opened in the background and
  * reopened until it answers), the write queue, the refresher, and per-request sessions that
  * decorate every vendor's CampaignSource. A store that is down never fails a live answer: reads
  * give up after `readTimeoutMs` (or at once during a cooldown), writes wait in the queue.
@@ -93,7 +92,7 @@ export class Archive {
 
   constructor(private readonly deps: ArchiveDeps) {
     this.now = deps.now ?? Date.now;
-    this.kind = deps.config.databaseUrl ? 'postgres' : 'pglite';
+    this.kind = deps.config.databaseUrl ? 'postgres' : 'sqlite';
     this.recorder = new Recorder({
       write: (writes) => this.use('write', (store) => store.write(writes)),
       firstRefreshAt: (vendor, firstSeenAt) => nextRefreshAt(vendor, firstSeenAt, firstSeenAt, this.schedule),
@@ -135,9 +134,11 @@ export class Archive {
     this.closed = true;
     this.wake?.();
     await this.refresher?.stop();
-    // A durable store still opening is waited for, so what this app saw is not lost.
-    if (this.deps.config.databaseUrl || this.deps.config.dataDir !== MEMORY_DATA_DIR) await this.opening;
-    await this.recorder.close();
+    // A durable store still opening is waited for, so what this app saw is not lost, but only
+    // within the shutdown deadline: what is still queued then is counted lost.
+    const deadline = Date.now() + this.deps.config.closeTimeoutMs;
+    if (this.deps.config.databaseUrl || this.deps.config.dataDir !== MEMORY_DATA_DIR) await within(this.opening, deadline - Date.now());
+    await this.recorder.close(Math.max(deadline - Date.now(), 0));
     const store = this.store;
     this.store = undefined;
     await store?.close();
@@ -177,11 +178,15 @@ export class Archive {
   private openStore(): Promise<ArchiveStore> {
     const { config, logger } = this.deps;
     if (config.databaseUrl) {
-      return openPostgresStore({ url: config.databaseUrl, schema: config.schema, logger, statementTimeoutMs: Math.max(config.readTimeoutMs, 5_000) });
+      return openPostgresStore({
+        url: config.databaseUrl,
+        schema: config.schema,
+        logger,
+        statementTimeoutMs: Math.max(config.readTimeoutMs, 5_000),
+      });
     }
-    // In memory, the archive is private to this app: its own schema in the process's engine.
-    const schema = config.dataDir === MEMORY_DATA_DIR ? `${config.schema}_${randomBytes(6).toString('hex')}` : config.schema;
-    return openPgliteStore({ dataDir: config.dataDir, schema });
+    // In memory, the archive is private to this app: a database of its own.
+    return openSqliteStore({ dataDir: config.dataDir, busyTimeoutMs: Math.max(config.readTimeoutMs, 5_000) });
   }
 
   private startRefresher(): void {
@@ -315,7 +320,8 @@ export class Archive {
         const kept = fields?.get(field);
         if (kept) candidates.push(kept);
         const queued = pending?.fetchedAt[field];
-        if (pending && queued !== undefined && field in pending.figures) candidates.push({ value: pending.figures[field], fetchedAt: queued });
+        if (pending && queued !== undefined && field in pending.figures)
+          candidates.push({ value: pending.figures[field], fetchedAt: queued });
         for (const candidate of candidates.sort(preferFigure)) {
           if (adopt(view, field, candidate)) break;
         }
@@ -326,7 +332,12 @@ export class Archive {
   }
 
   /** Snapshots of each id within the bounds (oldest first); throws ARCHIVE_UNAVAILABLE when the store cannot answer. */
-  async history(vendor: Vendor, ids: readonly string[], since: number | null, until: number | null): Promise<Map<string, SnapshotRecord[]>> {
+  async history(
+    vendor: Vendor,
+    ids: readonly string[],
+    since: number | null,
+    until: number | null,
+  ): Promise<Map<string, SnapshotRecord[]>> {
     try {
       return await this.use('read', (store) => store.history(vendor, ids, since, until, HISTORY_LIMIT), this.neededReadTimeoutMs);
     } catch {

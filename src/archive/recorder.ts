@@ -71,6 +71,8 @@ export class Recorder {
   /** Fields of a campaign the vendor answered (default view). */
   observe(vendor: Vendor, id: string, figures: PartialFigures, at: number): void {
     const pending = this.pendingFor(vendor, id, at);
+    // The vendor answered: whatever it said of the id before, it knows it now.
+    pending.goneAt = null;
     for (const field of ARCHIVED_FIELDS) {
       if (!(field in figures)) continue;
       // The newest answer of a field wins, whatever order the answers arrive in.
@@ -83,7 +85,9 @@ export class Recorder {
 
   /** The vendor knows the campaign (so the archive and the refresher learn of it). */
   seen(vendor: Vendor, id: string, at: number): void {
-    this.enqueue(this.pendingFor(vendor, id, at));
+    const pending = this.pendingFor(vendor, id, at);
+    pending.goneAt = null;
+    this.enqueue(pending);
   }
 
   /** The vendor no longer knows a campaign the archive has. */
@@ -121,15 +125,22 @@ export class Recorder {
     if (this.queue.size > 0) await this.drain(true);
   }
 
-  /** Final flush, then no more background writes. What cannot be written is logged as lost. */
-  async close(): Promise<void> {
-    try {
-      await this.flush();
-    } catch (error) {
-      this.options.logger.warn({ lost: this.queue.size, error: errorMessage(error) }, 'archive: snapshots not written at shutdown');
-    }
+  /** Final flush within `timeoutMs`, then no more background writes. What is not written by then is counted and logged as lost. */
+  async close(timeoutMs: number): Promise<void> {
+    let failure = 'shutdown deadline passed';
+    const flushed = await within(
+      this.flush().catch((error: unknown) => {
+        failure = errorMessage(error);
+        throw error;
+      }),
+      timeoutMs,
+    ).catch(() => false);
     this.closed = true;
     clearTimeout(this.timer);
+    if (flushed) return;
+    const lost = new Set([...this.queue.keys(), ...this.writing.keys()]).size;
+    this.options.metrics.archiveSnapshots.inc({ outcome: 'lost' }, lost);
+    this.options.logger.warn({ lost, error: failure }, 'archive: snapshots not written at shutdown');
   }
 
   private pendingFor(vendor: Vendor, id: string, at: number): PendingCampaign {
@@ -256,7 +267,8 @@ export class Recorder {
     for (const write of writes) {
       const id = key(write.vendor, write.id);
       const written = this.written.get(id) ?? { fields: new Map() };
-      for (const [field, value] of Object.entries(write.figures)) written.fields.set(field, { hash: figuresHash(value), at: write.lastAt, value });
+      for (const [field, value] of Object.entries(write.figures))
+        written.fields.set(field, { hash: figuresHash(value), at: write.lastAt, value });
       this.written.set(id, written);
     }
   }
@@ -274,7 +286,7 @@ export class Recorder {
   }
 }
 
-/** One campaign's observations: the newer's figures win field by field, the first sighting and "gone" are kept. */
+/** One campaign's observations: the newer's figures win field by field, the first sighting is kept, the newer says whether it is gone. */
 function merge(older: PendingCampaign, newer: PendingCampaign): PendingCampaign {
   return {
     ...newer,
@@ -282,6 +294,17 @@ function merge(older: PendingCampaign, newer: PendingCampaign): PendingCampaign 
     lastAt: Math.max(older.lastAt, newer.lastAt),
     figures: { ...older.figures, ...newer.figures },
     fetchedAt: { ...older.fetchedAt, ...newer.fetchedAt },
-    goneAt: older.goneAt ?? newer.goneAt,
+    goneAt: newer.goneAt,
   };
+}
+
+/** Waits for `work` at most `ms`; whether it finished. */
+export async function within(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(ms, 0))));
+  try {
+    return await Promise.race([work.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -114,7 +114,10 @@ export class Refresher {
       // The vendor failed (it already retried what was transient): try again at the short interval.
       outcome = 'error';
       next = at + this.deps.schedule.firstDayEveryMs;
-      this.deps.logger.info({ vendor, id: campaign.id, error: error instanceof Error ? error.message : String(error) }, 'archive: refresh failed');
+      this.deps.logger.info(
+        { vendor, id: campaign.id, error: error instanceof Error ? error.message : String(error) },
+        'archive: refresh failed',
+      );
     }
     this.deps.metrics.archiveRefreshes.inc({ vendor, outcome });
     await this.deps.reschedule(vendor, campaign.id, next);

@@ -15,12 +15,15 @@ const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-
 export function instant(text: string | null | undefined, argumentName: 'since' | 'until'): number | null {
   if (text === null || text === undefined) return null;
   const ms = ISO_8601.test(text.trim()) ? Date.parse(text.trim()) : Number.NaN;
-  if (Number.isNaN(ms)) throw badUserInput(`${argumentName} must be an ISO-8601 date or a date-time with a time zone, e.g. 2025-03-01T00:00:00Z`, argumentName);
+  if (Number.isNaN(ms))
+    throw badUserInput(`${argumentName} must be an ISO-8601 date or a date-time with a time zone, e.g. 2025-03-01T00:00:00Z`, argumentName);
   return ms;
 }
 
 /** A loader per vendor, made on first use: one request's ids of one vendor share one store query. */
-function perVendor<V>(load: (vendor: Vendor, ids: readonly string[]) => Promise<Map<string, V>>): (vendor: Vendor, id: string) => Promise<V | undefined> {
+function perVendor<V>(
+  load: (vendor: Vendor, ids: readonly string[]) => Promise<Map<string, V>>,
+): (vendor: Vendor, id: string) => Promise<V | undefined> {
   const loaders = new Map<Vendor, DataLoader<string, V | undefined>>();
   return (vendor, id) => {
     let loader = loaders.get(vendor);
@@ -165,7 +168,12 @@ export class ArchiveSession {
    * this request asked of the campaign has answered, they go to the archive as one snapshot.
    * (graphql-js starts all fields of an object in one pass, so none starts after the last settles.)
    */
-  private async recordField<F extends ArchivedField>(vendor: Vendor, id: string, field: F, live: () => Promise<Figures[F]>): Promise<Figures[F]> {
+  private async recordField<F extends ArchivedField>(
+    vendor: Vendor,
+    id: string,
+    field: F,
+    live: () => Promise<Figures[F]>,
+  ): Promise<Figures[F]> {
     const campaign = key(vendor, id);
     const collected = this.collecting.get(campaign) ?? { figures: {}, at: 0, open: 0 };
     this.collecting.set(campaign, collected);

@@ -1,29 +1,32 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Kysely, Migrator, PostgresDialect, sql, type ColumnType } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type ColumnType, type SqliteDatabase } from 'kysely';
+import Database from 'libsql';
 import pg from 'pg';
 import type { Vendor } from '../domain.js';
 import type { Logger } from '../logger.js';
-import { readFigures, type PartialFigures } from './figures.js';
+import { preferFigure, readFigures, type PartialFigures } from './figures.js';
 import { archiveMigrations } from './migrations.js';
-import { PGliteThread, PGliteThreadDialect } from './pglite-thread.js';
+
+/** A time column: timestamptz (a Date) in PostgreSQL, epoch milliseconds in SQLite. */
+type Time = Date | number;
 
 interface CampaignsTable {
   vendor: string;
   id: string;
-  first_seen_at: Date;
-  gone_at: Date | null;
-  next_refresh_at: Date | null;
+  first_seen_at: Time;
+  gone_at: Time | null;
+  next_refresh_at: Time | null;
 }
 
 interface SnapshotsTable {
   vendor: string;
   id: string;
-  fetched_at: Date;
-  bucket_start: Date;
+  fetched_at: Time;
+  bucket_start: Time;
   content_hash: string;
-  // Written as JSON text (PGlite and pg both read it into jsonb), read back as parsed JSON.
+  // Written as JSON text (pg reads it into jsonb, SQLite keeps the text), read back by `flavor.json`.
   figures: ColumnType<unknown, string, string>;
 }
 
@@ -32,7 +35,35 @@ interface ArchiveDatabase {
   snapshots: SnapshotsTable;
 }
 
-export type StoreKind = 'pglite' | 'postgres';
+export type StoreKind = 'sqlite' | 'postgres';
+
+/** What differs between the two engines; the statements are otherwise the same. */
+interface Flavor {
+  kind: StoreKind;
+  time(ms: number): Time;
+  ms(value: Time): number;
+  json(value: unknown): unknown;
+  least: string;
+  greatest: string;
+}
+
+const postgresFlavor: Flavor = {
+  kind: 'postgres',
+  time: (ms) => new Date(ms),
+  ms: (value) => (value instanceof Date ? value.getTime() : value),
+  json: (value) => value,
+  least: 'LEAST',
+  greatest: 'GREATEST',
+};
+
+const sqliteFlavor: Flavor = {
+  kind: 'sqlite',
+  time: (ms) => ms,
+  ms: (value) => (value instanceof Date ? value.getTime() : value),
+  json: (value) => (typeof value === 'string' ? JSON.parse(value) : value),
+  least: 'min',
+  greatest: 'max',
+};
 
 /** What the archive knows of a campaign without reading its figures. */
 export interface CampaignMeta {
@@ -88,14 +119,20 @@ export interface RecentFilter {
   after?: RecentCampaign;
 }
 
-/** The archive's tables in PGlite or PostgreSQL: the same SQL for both. */
+/** The archive's tables in SQLite or PostgreSQL: the same statements for both. */
 export interface ArchiveStore {
   readonly kind: StoreKind;
   meta(vendor: Vendor, ids: readonly string[]): Promise<Map<string, CampaignMeta>>;
   /** Per id and field, the value to answer with once the vendor forgot (fullest, then newest). */
   latest(vendor: Vendor, ids: readonly string[]): Promise<Map<string, Map<string, ArchivedValue>>>;
   /** Per id, the newest `limit` snapshots within the bounds, oldest first. */
-  history(vendor: Vendor, ids: readonly string[], since: number | null, until: number | null, limit: number): Promise<Map<string, SnapshotRecord[]>>;
+  history(
+    vendor: Vendor,
+    ids: readonly string[],
+    since: number | null,
+    until: number | null,
+    limit: number,
+  ): Promise<Map<string, SnapshotRecord[]>>;
   /** One transaction; idempotent (a retried write changes nothing). */
   write(writes: readonly CampaignWrite[]): Promise<void>;
   due(vendor: Vendor, now: number, limit: number): Promise<DueCampaign[]>;
@@ -111,16 +148,21 @@ export interface ArchiveStore {
 }
 
 class SqlArchiveStore implements ArchiveStore {
+  readonly kind: StoreKind;
+
   constructor(
-    readonly kind: StoreKind,
+    private readonly flavor: Flavor,
     private readonly db: Kysely<ArchiveDatabase>,
-    private readonly schema: string,
+    /** PostgreSQL's schema; SQLite has one file per archive instead. */
+    private readonly schema: string | null,
     private readonly leadership: () => Promise<boolean>,
     private readonly release: () => Promise<void>,
-  ) {}
+  ) {
+    this.kind = flavor.kind;
+  }
 
   private get tables(): Kysely<ArchiveDatabase> {
-    return this.db.withSchema(this.schema);
+    return this.schema === null ? this.db : this.db.withSchema(this.schema);
   }
 
   async meta(vendor: Vendor, ids: readonly string[]): Promise<Map<string, CampaignMeta>> {
@@ -131,22 +173,27 @@ class SqlArchiveStore implements ArchiveStore {
       .where('vendor', '=', vendor)
       .where('id', 'in', ids)
       .execute();
-    return new Map(rows.map((row) => [row.id, { firstSeenAt: row.first_seen_at.getTime() }]));
+    return new Map(rows.map((row) => [row.id, { firstSeenAt: this.flavor.ms(row.first_seen_at) }]));
   }
 
   async latest(vendor: Vendor, ids: readonly string[]): Promise<Map<string, Map<string, ArchivedValue>>> {
     const answer = new Map<string, Map<string, ArchivedValue>>();
     if (ids.length === 0) return answer;
-    // Per field, the fullest then newest value: the same rule as figures.ts preferFigure.
-    const { rows } = await sql<{ id: string; field: string; value: unknown; fetched_at: Date }>`
-      SELECT DISTINCT ON (s.id, f.field) s.id, f.field, f.value, s.fetched_at
-      FROM ${sql.table(`${this.schema}.snapshots`)} AS s
-      CROSS JOIN LATERAL jsonb_each(s.figures) AS f(field, value)
-      WHERE s.vendor = ${vendor} AND s.id IN (${sql.join(ids)})
-      ORDER BY s.id, f.field, f.value IN ('null'::jsonb, '[]'::jsonb), s.fetched_at DESC`.execute(this.db);
+    const rows = await this.tables
+      .selectFrom('snapshots')
+      .select(['id', 'fetched_at', 'figures'])
+      .where('vendor', '=', vendor)
+      .where('id', 'in', ids)
+      .execute();
+    // Per field, the fullest then newest value (figures.ts preferFigure), picked here so both engines share one rule.
     for (const row of rows) {
       const fields = answer.get(row.id) ?? new Map<string, ArchivedValue>();
-      fields.set(row.field, { value: row.value, fetchedAt: row.fetched_at.getTime() });
+      const fetchedAt = this.flavor.ms(row.fetched_at);
+      for (const [field, value] of Object.entries(readFigures(this.flavor.json(row.figures)))) {
+        const candidate = { value, fetchedAt };
+        const held = fields.get(field);
+        if (!held || preferFigure(candidate, held) < 0) fields.set(field, candidate);
+      }
       answer.set(row.id, fields);
     }
     return answer;
@@ -162,19 +209,20 @@ class SqlArchiveStore implements ArchiveStore {
     const answer = new Map<string, SnapshotRecord[]>();
     if (ids.length === 0) return answer;
     const bounds = [sql`vendor = ${vendor}`, sql`id IN (${sql.join(ids)})`];
-    if (since !== null) bounds.push(sql`fetched_at >= ${new Date(since)}`);
-    if (until !== null) bounds.push(sql`fetched_at <= ${new Date(until)}`);
-    const { rows } = await sql<{ id: string; fetched_at: Date; figures: unknown }>`
+    if (since !== null) bounds.push(sql`fetched_at >= ${this.flavor.time(since)}`);
+    if (until !== null) bounds.push(sql`fetched_at <= ${this.flavor.time(until)}`);
+    const snapshotsTable = this.schema === null ? sql.table('snapshots') : sql.table(`${this.schema}.snapshots`);
+    const { rows } = await sql<{ id: string; fetched_at: Time; figures: unknown }>`
       SELECT id, fetched_at, figures FROM (
         SELECT id, fetched_at, figures, row_number() OVER (PARTITION BY id ORDER BY fetched_at DESC) AS newest
-        FROM ${sql.table(`${this.schema}.snapshots`)}
+        FROM ${snapshotsTable}
         WHERE ${sql.join(bounds, sql` AND `)}
       ) AS bounded
       WHERE newest <= ${limit}
       ORDER BY id, fetched_at`.execute(this.db);
     for (const row of rows) {
       const snapshots = answer.get(row.id) ?? [];
-      snapshots.push({ fetchedAt: row.fetched_at.getTime(), figures: readFigures(row.figures) });
+      snapshots.push({ fetchedAt: this.flavor.ms(row.fetched_at), figures: readFigures(this.flavor.json(row.figures)) });
       answer.set(row.id, snapshots);
     }
     return answer;
@@ -184,25 +232,27 @@ class SqlArchiveStore implements ArchiveStore {
     if (writes.length === 0) return;
     const snapshots = writes.filter((write) => Object.keys(write.figures).length > 0);
     await this.db.transaction().execute(async (trx) => {
-      const tables = trx.withSchema(this.schema);
+      const tables = this.schema === null ? trx : trx.withSchema(this.schema);
+      const { time, least, greatest } = this.flavor;
       await tables
         .insertInto('campaigns')
         .values(
           writes.map((write) => ({
             vendor: write.vendor,
             id: write.id,
-            first_seen_at: new Date(write.firstAt),
-            gone_at: write.goneAt === null ? null : new Date(write.goneAt),
-            next_refresh_at: write.goneAt !== null || write.firstRefreshAt === null ? null : new Date(write.firstRefreshAt),
+            first_seen_at: time(write.firstAt),
+            gone_at: write.goneAt === null ? null : time(write.goneAt),
+            next_refresh_at: write.goneAt !== null || write.firstRefreshAt === null ? null : time(write.firstRefreshAt),
           })),
         )
         .onConflict((conflict) =>
           conflict.columns(['vendor', 'id']).doUpdateSet({
             // Replicas and retries may write out of order: the earliest sighting and the first
-            // "gone" win; a gone campaign is never refreshed again.
-            first_seen_at: sql`LEAST(campaigns.first_seen_at, excluded.first_seen_at)`,
-            gone_at: sql`COALESCE(campaigns.gone_at, excluded.gone_at)`,
-            next_refresh_at: sql`CASE WHEN excluded.gone_at IS NULL THEN campaigns.next_refresh_at END`,
+            // "gone" win while it stays gone; a campaign the vendor knows again is live and
+            // refreshed again (its schedule, or the first one).
+            first_seen_at: sql`${sql.raw(least)}(campaigns.first_seen_at, excluded.first_seen_at)`,
+            gone_at: sql`CASE WHEN excluded.gone_at IS NOT NULL THEN COALESCE(campaigns.gone_at, excluded.gone_at) END`,
+            next_refresh_at: sql`CASE WHEN excluded.gone_at IS NULL THEN COALESCE(campaigns.next_refresh_at, excluded.next_refresh_at) END`,
           }),
         )
         .execute();
@@ -213,8 +263,8 @@ class SqlArchiveStore implements ArchiveStore {
           snapshots.map((write) => ({
             vendor: write.vendor,
             id: write.id,
-            fetched_at: new Date(write.lastAt),
-            bucket_start: new Date(write.bucketStart),
+            fetched_at: time(write.lastAt),
+            bucket_start: time(write.bucketStart),
             content_hash: write.contentHash,
             figures: JSON.stringify(write.figures),
           })),
@@ -223,7 +273,7 @@ class SqlArchiveStore implements ArchiveStore {
           conflict
             .columns(['vendor', 'id', 'content_hash', 'bucket_start'])
             // The same figures seen again in the bucket: only "as of" moves (A, B, A keeps A newest).
-            .doUpdateSet({ fetched_at: sql`GREATEST(snapshots.fetched_at, excluded.fetched_at)` }),
+            .doUpdateSet({ fetched_at: sql`${sql.raw(greatest)}(snapshots.fetched_at, excluded.fetched_at)` }),
         )
         .execute();
     });
@@ -235,17 +285,17 @@ class SqlArchiveStore implements ArchiveStore {
       .select(['id', 'first_seen_at'])
       .where('vendor', '=', vendor)
       .where('gone_at', 'is', null)
-      .where('next_refresh_at', '<=', new Date(now))
+      .where('next_refresh_at', '<=', this.flavor.time(now))
       .orderBy('next_refresh_at')
       .limit(limit)
       .execute();
-    return rows.map((row) => ({ id: row.id, firstSeenAt: row.first_seen_at.getTime() }));
+    return rows.map((row) => ({ id: row.id, firstSeenAt: this.flavor.ms(row.first_seen_at) }));
   }
 
   async reschedule(vendor: Vendor, id: string, next: number | null): Promise<void> {
     await this.tables
       .updateTable('campaigns')
-      .set({ next_refresh_at: next === null ? null : new Date(next) })
+      .set({ next_refresh_at: next === null ? null : this.flavor.time(next) })
       .where('vendor', '=', vendor)
       .where('id', '=', id)
       .execute();
@@ -259,9 +309,9 @@ class SqlArchiveStore implements ArchiveStore {
     const { vendor, since, after } = filter;
     let query = this.tables.selectFrom('campaigns').select(['vendor', 'id', 'first_seen_at']);
     if (vendor) query = query.where('vendor', '=', vendor);
-    if (since !== undefined) query = query.where('first_seen_at', '>=', new Date(since));
+    if (since !== undefined) query = query.where('first_seen_at', '>=', this.flavor.time(since));
     if (after) {
-      const at = new Date(after.firstSeenAt);
+      const at = this.flavor.time(after.firstSeenAt);
       // Keyset order: a page never shifts when newer campaigns arrive above it.
       query = query.where((eb) =>
         eb.or([
@@ -272,7 +322,7 @@ class SqlArchiveStore implements ArchiveStore {
       );
     }
     const rows = await query.orderBy('first_seen_at', 'desc').orderBy('vendor', 'desc').orderBy('id', 'desc').limit(limit).execute();
-    return rows.map((row) => ({ vendor: row.vendor as Vendor, id: row.id, firstSeenAt: row.first_seen_at.getTime() }));
+    return rows.map((row) => ({ vendor: row.vendor as Vendor, id: row.id, firstSeenAt: this.flavor.ms(row.first_seen_at) }));
   }
 
   async track(vendor: Vendor, ids: readonly string[], at: number, nextRefreshAt: number | null): Promise<void> {
@@ -283,9 +333,9 @@ class SqlArchiveStore implements ArchiveStore {
         ids.map((id) => ({
           vendor,
           id,
-          first_seen_at: new Date(at),
+          first_seen_at: this.flavor.time(at),
           gone_at: null,
-          next_refresh_at: nextRefreshAt === null ? null : new Date(nextRefreshAt),
+          next_refresh_at: nextRefreshAt === null ? null : this.flavor.time(nextRefreshAt),
         })),
       )
       // Tracking twice is harmless: an archived campaign keeps its first sighting and schedule.
@@ -298,8 +348,12 @@ class SqlArchiveStore implements ArchiveStore {
   }
 }
 
-async function migrate(db: Kysely<ArchiveDatabase>, schema: string): Promise<void> {
-  const migrator = new Migrator({ db, provider: archiveMigrations(schema), migrationTableSchema: schema });
+async function migrate(db: Kysely<ArchiveDatabase>, kind: StoreKind, schema: string | null): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: archiveMigrations(kind, schema),
+    ...(schema === null ? {} : { migrationTableSchema: schema }),
+  });
   const { error } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
 }
@@ -336,16 +390,22 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   pool.on('error', (error) => options.logger.warn({ store: 'postgres', error: error.message }, 'archive connection lost'));
   const db = new Kysely<ArchiveDatabase>({ dialect: new PostgresDialect({ pool }) });
   try {
-    await migrate(db, options.schema);
+    await migrate(db, 'postgres', options.schema);
   } catch (error) {
     await db.destroy();
     throw error;
   }
   const lock = new AdvisoryLock(connection, options.schema, options.logger);
-  return new SqlArchiveStore('postgres', db, options.schema, () => lock.hold(), async () => {
-    await lock.release();
-    await db.destroy();
-  });
+  return new SqlArchiveStore(
+    postgresFlavor,
+    db,
+    options.schema,
+    () => lock.hold(),
+    async () => {
+      await lock.release();
+      await db.destroy();
+    },
+  );
 }
 
 /**
@@ -401,127 +461,54 @@ class AdvisoryLock {
   }
 }
 
-interface Engine {
-  db: Kysely<ArchiveDatabase>;
-  users: number;
-  destroy(): Promise<void>;
-}
-
-/**
- * PGlite allows one process per directory and one session per cluster, so every archive of this
- * process on the same directory shares one engine (one worker thread, one kysely driver that
- * serializes sessions). The in-memory engine serves every in-memory archive of the process, each
- * in a schema of its own, and ends with the process.
- */
-const engines = new Map<string, Promise<Engine>>();
-
 export const MEMORY_DATA_DIR = 'memory://';
 
-export interface PgliteStoreOptions {
-  /** `memory://` or the directory holding `archive/` (PGlite's cluster) and `archive.lock`. */
+export interface SqliteStoreOptions {
+  /** `memory://` (private to the app) or the directory holding `archive.sqlite`. */
   dataDir: string;
-  schema: string;
-}
-
-/** PGlite, Postgres in-process: the embedded default, so `npm start` needs nothing else. */
-export async function openPgliteStore(options: PgliteStoreOptions): Promise<ArchiveStore> {
-  const memory = options.dataDir === MEMORY_DATA_DIR;
-  const key = memory ? MEMORY_DATA_DIR : resolve(options.dataDir);
-  let pending = engines.get(key);
-  if (!pending) {
-    pending = startEngine(key);
-    engines.set(key, pending);
-    pending.catch(() => engines.delete(key));
-  }
-  const engine = await pending;
-  engine.users += 1;
-  const leave = async (): Promise<void> => {
-    engine.users -= 1;
-    if (engine.users > 0 || memory) return;
-    engines.delete(key);
-    await engine.destroy();
-  };
-  try {
-    await migrate(engine.db, options.schema);
-  } catch (error) {
-    await leave();
-    throw error;
-  }
-  const release = async (): Promise<void> => {
-    // An in-memory archive is private to its app: its schema goes with it.
-    if (memory) await sql`DROP SCHEMA IF EXISTS ${sql.id(options.schema)} CASCADE`.execute(engine.db).catch(() => undefined);
-    await leave();
-  };
-  return new SqlArchiveStore('pglite', engine.db, options.schema, async () => true, release);
-}
-
-async function startEngine(key: string): Promise<Engine> {
-  if (key === MEMORY_DATA_DIR) {
-    const db = await connect(new PGliteThread(MEMORY_DATA_DIR, false));
-    return { db, users: 0, destroy: () => db.destroy() };
-  }
-  mkdirSync(key, { recursive: true });
-  const lockFile = resolve(key, 'archive.lock');
-  takeDirectoryLock(lockFile);
-  try {
-    const db = await connect(new PGliteThread(resolve(key, 'archive'), true));
-    return {
-      db,
-      users: 0,
-      destroy: async () => {
-        await db.destroy();
-        freeDirectoryLock(lockFile);
-      },
-    };
-  } catch (error) {
-    freeDirectoryLock(lockFile);
-    throw error;
-  }
-}
-
-async function connect(thread: PGliteThread): Promise<Kysely<ArchiveDatabase>> {
-  try {
-    await thread.ready;
-  } catch (error) {
-    await thread.close();
-    throw error;
-  }
-  return new Kysely<ArchiveDatabase>({ dialect: new PGliteThreadDialect(thread) });
+  /** How long a statement waits for another process's write lock before failing. */
+  busyTimeoutMs: number;
 }
 
 /**
- * PGlite has no lock of its own, and two processes on one directory corrupt it: the second
- * process finds the archive "down" (and retries) instead.
+ * SQLite through libsql, in-process: the embedded default, so `npm start` needs nothing else.
+ * WAL lets several processes share one DATA_DIR safely (readers never wait, writers take turns
+ * within the busy timeout), and its memory stays within SQLite's page cache.
  */
-function takeDirectoryLock(lockFile: string): void {
+export async function openSqliteStore(options: SqliteStoreOptions): Promise<ArchiveStore> {
+  const memory = options.dataDir === MEMORY_DATA_DIR;
+  let file = ':memory:';
+  if (!memory) {
+    const dir = resolve(options.dataDir);
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (error) {
+      throw new Error(`DATA_DIR ${dir} cannot hold the archive: ${(error as Error).message}`);
+    }
+    file = resolve(dir, 'archive.sqlite');
+  }
+  const database = new Database(file);
   try {
-    writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
-    return;
+    if (!memory) database.pragma('journal_mode = WAL');
+    database.pragma(`busy_timeout = ${Math.round(options.busyTimeoutMs)}`);
+    database.pragma('synchronous = NORMAL');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    database.close();
+    throw error;
   }
-  const holder = Number(readFileSync(lockFile, 'utf8').trim());
-  // Our own pid can only be left over from an earlier run (containers reuse pid 1).
-  if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
-    throw new Error(`DATA_DIR is in use by another pushgraph process (pid ${holder})`);
-  }
-  writeFileSync(lockFile, String(process.pid));
-}
-
-function freeDirectoryLock(lockFile: string): void {
+  // libsql implements better-sqlite3's API, which is what kysely's SqliteDialect drives.
+  const db = new Kysely<ArchiveDatabase>({ dialect: new SqliteDialect({ database: database as unknown as SqliteDatabase }) });
   try {
-    if (readFileSync(lockFile, 'utf8').trim() === String(process.pid)) unlinkSync(lockFile);
-  } catch {
-    // Already gone.
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
+    await migrate(db, 'sqlite', null);
   } catch (error) {
-    // EPERM: alive, owned by another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    await db.destroy();
+    throw error;
   }
+  return new SqlArchiveStore(
+    sqliteFlavor,
+    db,
+    null,
+    async () => true,
+    () => db.destroy(),
+  );
 }
