@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXAMPLE_QUERY } from '../src/graphiql.js';
+import { EXAMPLE_QUERY } from '../src/http/graphiql.js';
 import { launchChromium } from './browser.js';
 import { startTestApp, type TestApp } from './helpers.js';
 
