@@ -39,7 +39,7 @@ describe('GET /report serves the built page from local files', () => {
       expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
       expect(page.headers['cache-control']).toBe('no-cache');
       expect(String(page.headers['content-security-policy']).split(';').join('; ')).toBe(
-        "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
       );
       const html = page.body.toString('utf8');
       const js = files.find((name) => /^app-[A-Z0-9]{8}\.js$/.test(name));

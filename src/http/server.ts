@@ -37,6 +37,8 @@ const CSP_DIRECTIVES = {
   scriptSrc: ["'self'"],
   styleSrc: ["'self'", "'unsafe-inline'"],
   imgSrc: ["'self'", 'data:', 'blob:'],
+  // GraphiQL's stylesheet embeds its fonts as data: URLs.
+  fontSrc: ["'self'", 'data:'],
   connectSrc: ["'self'"],
   baseUri: ["'none'"],
   formAction: ["'self'"],
