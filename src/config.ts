@@ -14,6 +14,14 @@ export interface Config {
   graphiql: boolean;
   /** How long SIGTERM waits for in-flight requests. */
   shutdownTimeoutMs: number;
+  /** Requests per minute per API key (or client address without API_KEYS), shared through Redis. */
+  rateLimitPerMinute: number;
+  /** Event-loop lag past which new /graphql requests are shed with 503 OVERLOADED. */
+  maxEventLoopDelayMs: number;
+  /** Deadline for a request's headers and body: slow clients cannot hold a connection. */
+  requestTimeoutMs: number;
+  /** Open connections at most; further ones are dropped at accept. */
+  maxConnections: number;
   /** The campaign archive (src/archive/). */
   archive: ArchiveConfig;
 }
@@ -61,6 +69,10 @@ export function readConfig(env: Env = process.env): Config {
     introspection: boolVar(env, 'GRAPHQL_INTROSPECTION', true),
     graphiql: boolVar(env, 'GRAPHIQL', true),
     shutdownTimeoutMs: intVar(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0),
+    rateLimitPerMinute: intVar(env, 'RATE_LIMIT_PER_MINUTE', 600, 1),
+    maxEventLoopDelayMs: intVar(env, 'MAX_EVENT_LOOP_DELAY_MS', 1000, 1),
+    requestTimeoutMs: intVar(env, 'REQUEST_TIMEOUT_MS', 30_000, 1),
+    maxConnections: intVar(env, 'MAX_CONNECTIONS', 1000, 1),
     archive: {
       dataDir: nonEmpty(env.DATA_DIR) ?? './data',
       databaseUrl: nonEmpty(env.DATABASE_URL),

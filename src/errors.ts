@@ -10,6 +10,10 @@ export const ErrorCode = {
   VENDOR_RATE_LIMITED: 'VENDOR_RATE_LIMITED',
   /** pushgraph's own campaign archive could not be read (only archive fields fail: `history`). */
   ARCHIVE_UNAVAILABLE: 'ARCHIVE_UNAVAILABLE',
+  /** The caller went over RATE_LIMIT_PER_MINUTE (HTTP 429, Retry-After). */
+  RATE_LIMITED: 'RATE_LIMITED',
+  /** The service sheds load while its event loop lags past MAX_EVENT_LOOP_DELAY_MS (HTTP 503, Retry-After). */
+  OVERLOADED: 'OVERLOADED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

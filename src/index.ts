@@ -9,6 +9,11 @@ startApp({ logger })
   .then((app) => {
     const stop = (signal: string): void => {
       logger.info({ signal }, 'shutting down');
+      // Whatever still holds the process (a vendor call, a stuck handle) is cut shortly after the drain deadline.
+      setTimeout(() => {
+        logger.error({ signal }, 'shutdown deadline passed; exiting');
+        process.exit(1);
+      }, app.config.shutdownTimeoutMs + 1_500).unref();
       app
         .close()
         .then(() => stopTracing?.())

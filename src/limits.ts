@@ -1,8 +1,10 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import {
+  GraphQLError,
   Kind,
-  type GraphQLError,
+  type ParseOptions,
+  type ValidationRule,
   valueFromASTUntyped,
   type DocumentNode,
   type FieldNode,
@@ -199,16 +201,43 @@ export function vendorDemandLimit(options: LimitOptions): ApolloServerPlugin {
   };
 }
 
-/** Shape limits from graphql-armor: depth, aliases, tokens, directives. Cost is the vendor-quota limit above. */
-export function shapeLimits(options: { maxIdsPerRequest: number }): ReturnType<ApolloArmor['protect']> {
-  return new ApolloArmor({
+/**
+ * An operation type the schema does not define (a `mutation` or `subscription` where there is none)
+ * is the caller's mistake: refused at validation (400 GRAPHQL_VALIDATION_FAILED), not left to fail in execution.
+ */
+export const KnownOperationTypes: ValidationRule = (context) => ({
+  OperationDefinition(node) {
+    const schema = context.getSchema();
+    const root = { query: schema.getQueryType(), mutation: schema.getMutationType(), subscription: schema.getSubscriptionType() }[
+      node.operation
+    ];
+    if (!root) context.reportError(new GraphQLError(`This schema has no ${node.operation} operations.`, { nodes: node }));
+  },
+});
+
+export interface ShapeLimits {
+  validationRules: ValidationRule[];
+  plugins: NonNullable<ReturnType<ApolloArmor['protect']>['plugins']>;
+  parseOptions: ParseOptions;
+}
+
+/** Shape limits from graphql-armor: depth, aliases, directives; tokens by graphql-js's parser. Cost is the vendor-quota limit above. */
+export function shapeLimits(options: { maxIdsPerRequest: number }): ShapeLimits {
+  const armor = new ApolloArmor({
     // Aliased `campaign` fields are legitimate batching; each alias is also an id, capped above.
     maxAliases: { n: options.maxIdsPerRequest + 50 },
     maxDepth: { n: 12 },
-    maxTokens: { n: 100_000 },
+    // Armor's token plugin re-parses in parsingDidStart, where a syntax error becomes a 500; Apollo's
+    // own parse counts tokens instead (parseOptions), so any broken document is a 400 GRAPHQL_PARSE_FAILED.
+    maxTokens: { enabled: false },
     maxDirectives: { n: 50 },
     costLimit: { enabled: false },
     // Introspection is on (GraphiQL), so suggestions hide nothing.
     blockFieldSuggestion: { enabled: false },
   }).protect();
+  return {
+    validationRules: [...(armor.validationRules ?? []), KnownOperationTypes],
+    plugins: armor.plugins ?? [],
+    parseOptions: { maxTokens: 100_000 },
+  };
 }

@@ -8,6 +8,7 @@ import { mergeTypeDefs } from '@graphql-tools/merge';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { Config } from './config.js';
 import type { Context } from './context.js';
+import { requestErrorStatus } from './http/status-codes.js';
 import { shapeLimits, vendorDemandLimit } from './limits.js';
 import { operationSpans } from './tracing.js';
 import type { Logger } from './logger.js';
@@ -41,6 +42,7 @@ export function buildServer(options: ServerOptions): ApolloServer<Context> {
     schema: buildSchema(),
     introspection: config.introspection,
     validationRules: armor.validationRules,
+    parseOptions: armor.parseOptions,
     // A day: long enough for clients to keep hitting by hash, short enough not to pile up in Redis.
     ...(options.persistedQueries ? { persistedQueries: { cache: options.persistedQueries, ttl: 86_400 } } : {}),
     // Stack traces can carry vendor URLs; clients get codes and messages only.
@@ -51,6 +53,7 @@ export function buildServer(options: ServerOptions): ApolloServer<Context> {
       // graphql-armor types against Apollo's CJS build; the plugin objects are the same at run time.
       ...(armor.plugins as unknown as Array<ApolloServerPlugin<Context>>),
       vendorDemandLimit(config),
+      requestErrorStatus(),
       operationSpans(),
       // Vendor figures are reused for CACHE_TTL_SECONDS here, so a router may reuse them as long.
       ApolloServerPluginCacheControl({ defaultMaxAge: config.cacheTtlSeconds, calculateHttpHeaders: true }),

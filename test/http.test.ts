@@ -9,11 +9,41 @@ describe('GraphQL over HTTP conformance (graphql-http server audit)', () => {
   });
   afterAll(() => app.close());
 
-  it('passes every MUST of the audit', async () => {
+  it('passes the audit: 0 error, 0 warn, >= 57 ok; the only notices are GETs CSRF prevention refuses', async () => {
     const results = await auditServer({ url: `${app.url}/graphql` });
-    const failedMusts = results.filter((result) => result.name.startsWith('MUST') && result.status !== 'ok').map((result) => result.name);
-    expect(results.length).toBeGreaterThan(40);
-    expect(failedMusts).toEqual([]);
+    const count = (status: string): number => results.filter((result) => result.status === status).length;
+    expect([count('error'), count('warn')]).toEqual([0, 0]);
+    expect(count('ok')).toBeGreaterThanOrEqual(57);
+    expect(results.filter((result) => result.status === 'notice').every((result) => /GET/.test(result.name))).toBe(true);
+  });
+
+  it('answers broken documents and unknown operation types as the caller’s mistake, never 5xx', async () => {
+    const bodies = [
+      '{"query":"{"}',
+      '{"query":"{ campaign"}',
+      '{"query":"mutation { x }"}',
+      '{"query":"subscription { x }"}',
+      '{"query":"query($v: Int!){ __typename(a: $v) }","variables":{"v":"x"}}',
+      '{"query":1}',
+      '[]',
+      '{',
+    ];
+    for (const body of bodies) {
+      for (const [accept, status] of [
+        ['application/graphql-response+json', 400],
+        ['application/json', 200],
+      ] as const) {
+        const response = await fetch(`${app.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept },
+          body,
+        });
+        expect([body, accept, response.status < 500]).toEqual([body, accept, true]);
+        if (body.startsWith('{"query":"')) expect([body, accept, response.status]).toEqual([body, accept, status]);
+      }
+    }
+    const codes = await Promise.all(['{', 'mutation { x }'].map(async (query) => (await app.gql(query)).errors?.[0]?.extensions?.code));
+    expect(codes).toEqual(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED']);
   });
 });
 
@@ -27,7 +57,12 @@ describe('API keys', () => {
   const query = '{ __typename }';
 
   it('answers 401 UNAUTHENTICATED without a key or with a wrong one', async () => {
-    for (const headers of [{} as Record<string, string>, { authorization: 'Bearer nope' }, { authorization: 'key-one' }, { authorization: 'Bearer key-one-x' }]) {
+    for (const headers of [
+      {} as Record<string, string>,
+      { authorization: 'Bearer nope' },
+      { authorization: 'key-one' },
+      { authorization: 'Bearer key-one-x' },
+    ]) {
       const answer = await app.gql(query, {}, headers);
       expect(answer.status).toBe(401);
       expect(answer.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');

@@ -1,33 +1,21 @@
-import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const packageDir = (name: string): string => dirname(require.resolve(`${name}/package.json`));
 
-/** GraphiQL and React from node_modules, so the IDE works on a machine without internet. */
-const ASSETS: Record<string, { file: () => string; contentType: string }> = {
-  'react.js': { file: () => join(packageDir('react'), 'umd/react.production.min.js'), contentType: 'text/javascript; charset=utf-8' },
-  'react-dom.js': {
-    file: () => join(packageDir('react-dom'), 'umd/react-dom.production.min.js'),
-    contentType: 'text/javascript; charset=utf-8',
-  },
-  'graphiql.js': { file: () => require.resolve('graphiql/graphiql.min.js'), contentType: 'text/javascript; charset=utf-8' },
-  'graphiql.css': { file: () => require.resolve('graphiql/graphiql.min.css'), contentType: 'text/css; charset=utf-8' },
+/** The page's own start script; the same path from src/http/ and dist/http/. */
+const STATIC_DIR = fileURLToPath(new URL('../../static/', import.meta.url));
+
+/** GraphiQL and React from node_modules, so the IDE works on a machine without internet: URL name → file on disk. */
+export const GRAPHIQL_ASSETS: Readonly<Record<string, string>> = {
+  'react.js': join(packageDir('react'), 'umd/react.production.min.js'),
+  'react-dom.js': join(packageDir('react-dom'), 'umd/react-dom.production.min.js'),
+  'graphiql.js': require.resolve('graphiql/graphiql.min.js'),
+  'graphiql.css': require.resolve('graphiql/graphiql.min.css'),
+  'start.js': join(STATIC_DIR, 'graphiql-start.js'),
 };
-
-const loaded = new Map<string, Buffer>();
-
-export async function graphiqlAsset(name: string): Promise<{ body: Buffer; contentType: string } | undefined> {
-  const asset = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
-  if (!asset) return undefined;
-  let body = loaded.get(name);
-  if (!body) {
-    body = await readFile(asset.file());
-    loaded.set(name, body);
-  }
-  return { body, contentType: asset.contentType };
-}
 
 /** The query GraphiQL opens with; its ids exist in the JPush simulator, so it answers in demo mode. */
 export const EXAMPLE_QUERY = `# Three JPush campaigns in one vendor call. Press ▶ (or Ctrl-Enter) to run.
@@ -64,16 +52,8 @@ export function graphiqlPage(): string {
     <script src="/graphiql/react.js"></script>
     <script src="/graphiql/react-dom.js"></script>
     <script src="/graphiql/graphiql.js"></script>
-    <script>
-      const fetcher = GraphiQL.createFetcher({ url: new URL('/graphql', location.href).href });
-      ReactDOM.createRoot(document.getElementById('graphiql')).render(
-        React.createElement(GraphiQL, {
-          fetcher,
-          defaultQuery: ${JSON.stringify(EXAMPLE_QUERY)},
-          defaultEditorToolsVisibility: false,
-        }),
-      );
-    </script>
+    <script id="example-query" type="application/json">${JSON.stringify(EXAMPLE_QUERY).replaceAll('<', '\\u003c')}</script>
+    <script src="/graphiql/start.js"></script>
   </body>
 </html>
 `;
