@@ -51,7 +51,7 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
     logger,
     metrics,
     apollo,
-    redis: redis?.client,
+    redis,
     createContext: (signal) => createContext(vendors, archive, signal),
     // The archive is reported, never the DATABASE_URL (it may carry a password).
     health: () => ({ status: 'ok', vendors: vendorModes(vendors), archive: archive.health() }),

@@ -12,12 +12,12 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifyUnderPressure from '@fastify/under-pressure';
 import Fastify, { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import type { Context } from '../context.js';
 import { ErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import type { RedisLink } from '../redis.js';
 import { GRAPHIQL_ASSETS, graphiqlPage } from './graphiql.js';
 
 /** Where `npm run build:report` (report/build.ts) puts the page; the same path from src/http/ and dist/http/. */
@@ -52,7 +52,7 @@ export interface HttpDeps {
   metrics: Metrics;
   apollo: ApolloServer<Context>;
   /** Shares the rate-limit counters between replicas. */
-  redis?: Redis;
+  redis?: RedisLink;
   createContext(signal: AbortSignal): Context;
   health(): Record<string, unknown>;
 }
@@ -183,10 +183,11 @@ export async function buildHttp(deps: HttpDeps) {
     global: true,
     max: config.rateLimitPerMinute,
     timeWindow: 60_000,
-    ...(deps.redis ? { redis: deps.redis, nameSpace: 'pushgraph:rate-limit:' } : {}),
+    ...(deps.redis ? { redis: deps.redis.client, nameSpace: 'pushgraph:rate-limit:' } : {}),
     // Redis away: every replica serves rather than refusing everybody.
     skipOnError: true,
-    allowList: (request) => !isGraphql(request) || request.method === 'OPTIONS',
+    // While Redis is away (or stalled) requests pass uncounted rather than each waiting out its command timeout.
+    allowList: (request) => !isGraphql(request) || request.method === 'OPTIONS' || deps.redis?.ready === false,
     // Per API key (its digest: the key itself never reaches Redis), or per client address without keys.
     keyGenerator: (request) => {
       const key = config.apiKeys.length > 0 ? bearer(request) : undefined;
