@@ -79,6 +79,8 @@ describe('the campaign report page in a real browser', () => {
   let aliyun: AliyunSimulator;
   let app: TestApp;
   const pages: Page[] = [];
+  /** Content-Security-Policy refusals Chromium reports on any page: the report must run under its CSP untouched. */
+  const cspViolations: string[] = [];
 
   /** Opens a page of the app; `before` runs first (init scripts, routes). Times read in UTC. */
   async function open(
@@ -96,6 +98,9 @@ describe('the campaign report page in a real browser', () => {
       if (new URL(request.url()).pathname === '/graphql') graphqlAuth.push(request.headers().authorization);
     });
     page.on('pageerror', (error) => requested.push(`pageerror: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && message.text().includes('Content Security Policy')) cspViolations.push(message.text());
+    });
     await page.goto(`${target.url}${path}`);
     return { page, requested, graphqlAuth };
   }
@@ -115,6 +120,7 @@ describe('the campaign report page in a real browser', () => {
     await Promise.all([jpush?.close(), tencent?.close(), aliyun?.close()]);
   });
   afterEach(async () => {
+    expect(cspViolations.splice(0)).toEqual([]);
     await Promise.all(pages.splice(0).map((page) => page.close()));
     await app?.close();
   });
@@ -166,7 +172,17 @@ describe('the campaign report page in a real browser', () => {
     const channels = aggregateChannels(api.flatMap((campaign) => campaign.channels ?? []));
     expect(channels.length).toBeGreaterThan(3);
     expect(await tableRows(page, `${summary} [data-table="jpush-channels"]`)).toEqual(
-      channels.map((row) => [channelLabel(row.channel), platformLabel(row.platform), row.target, row.sent, row.received, row.displayed, row.clicked, row.notReceived, row.deliveryRate]),
+      channels.map((row) => [
+        channelLabel(row.channel),
+        platformLabel(row.platform),
+        row.target,
+        row.sent,
+        row.received,
+        row.displayed,
+        row.clicked,
+        row.notReceived,
+        row.deliveryRate,
+      ]),
     );
     // Charts are drawn (SVG) and labelled with their figures.
     const funnelChart = page.locator(`${summary} .chart-box[role="img"]`).first();
@@ -193,9 +209,13 @@ describe('the campaign report page in a real browser', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-table="campaigns"] button.csv').click()]);
     expect(download.suggestedFilename()).toBe('pushgraph-campaigns.csv');
     const csv = readFileSync((await download.path())!, 'utf8').split('\r\n');
-    expect(csv[0]).toBe('\uFEFFCampaign id,Vendor,Status,Target,Sent,Received,Displayed,Clicked,Received / sent (ratio),Clicked / received (ratio)');
+    expect(csv[0]).toBe(
+      '\uFEFFCampaign id,Vendor,Status,Target,Sent,Received,Displayed,Clicked,Received / sent (ratio),Clicked / received (ratio)',
+    );
     const first = api[0]!.funnel!;
-    expect(csv[1]).toMatch(new RegExp(`^${api[0]!.id},JPush,Ready,${first.target},${first.sent},${first.received},${first.displayed},${first.clicked},`));
+    expect(csv[1]).toMatch(
+      new RegExp(`^${api[0]!.id},JPush,Ready,${first.target},${first.sent},${first.received},${first.displayed},${first.clicked},`),
+    );
 
     await screenshots(page, 'report-jpush');
     expect(requested.filter((url) => !url.startsWith(`${app.url}/`) && !url.startsWith('data:') && !url.startsWith('blob:'))).toEqual([]);
@@ -230,7 +250,9 @@ describe('the campaign report page in a real browser', () => {
     const calls = tencent.callsTo('all_member_push_statistics').slice(statisticsBefore);
     const verdicts = tencent.answers.slice(answersBefore).filter((answer) => answer.api === 'all_member_push_statistics');
     expect(calls).toHaveLength(verdicts.length);
-    const accepted = calls.filter((_, i) => verdicts[i]!.errorCode === 0).map((call) => (JSON.parse(call.body) as { TaskID: string[] }).TaskID);
+    const accepted = calls
+      .filter((_, i) => verdicts[i]!.errorCode === 0)
+      .map((call) => (JSON.parse(call.body) as { TaskID: string[] }).TaskID);
     expect(accepted).toEqual([taskIds.slice(0, 5), taskIds.slice(5, 10), taskIds.slice(10)]);
 
     const api = await expected('TENCENT', taskIds);
@@ -287,14 +309,19 @@ describe('the campaign report page in a real browser', () => {
     expect(await page.locator('details.campaign[data-status="loaded"] .chart-box svg').count()).toBe(4);
 
     // Vendors side by side: one summary each, and one comparison row each.
-    const sum = (campaigns: ApiCampaign[], key: keyof Funnel): number => campaigns.reduce((acc, campaign) => acc + (campaign.funnel![key] ?? 0), 0);
+    const sum = (campaigns: ApiCampaign[], key: keyof Funnel): number =>
+      campaigns.reduce((acc, campaign) => acc + (campaign.funnel![key] ?? 0), 0);
     expect((await tableRows(page, '[data-table="vendors"]')).map((row) => row.slice(0, 4))).toEqual([
       ['JPush', 2, sum(jpushApi, 'target'), sum(jpushApi, 'sent')],
       ['Tencent TIMPush', 2, sum(tencentApi, 'target'), sum(tencentApi, 'sent')],
       ['Alibaba Cloud Push', 0, null, null],
     ]);
-    expect(await page.locator('.vendor-summary').evaluateAll((sections) => sections.map((section) => section.getAttribute('data-vendor')))).toEqual(['JPUSH', 'TENCENT', 'ALIYUN']);
-    const comparison = await page.locator('.chart-box[aria-label^="Bar chart of each stage as a share of target"]').getAttribute('aria-label');
+    expect(
+      await page.locator('.vendor-summary').evaluateAll((sections) => sections.map((section) => section.getAttribute('data-vendor'))),
+    ).toEqual(['JPUSH', 'TENCENT', 'ALIYUN']);
+    const comparison = await page
+      .locator('.chart-box[aria-label^="Bar chart of each stage as a share of target"]')
+      .getAttribute('aria-label');
     expect(comparison).toContain('JPush: sent ');
     expect(comparison).toContain('Tencent TIMPush: sent ');
 
@@ -322,10 +349,12 @@ describe('the campaign report page in a real browser', () => {
 
     // A new selection typed and run with the keyboard only.
     await page.goto(`${app.url}/report`);
-    for (let i = 0; i < 30 && !(await page.evaluate(() => document.activeElement?.tagName === 'TEXTAREA')); i++) await page.keyboard.press('Tab');
+    for (let i = 0; i < 30 && !(await page.evaluate(() => document.activeElement?.tagName === 'TEXTAREA')); i++)
+      await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.closest('.id-group')?.getAttribute('data-vendor'))).toBe('JPUSH');
     await page.keyboard.type(JPUSH_IDS.slice(1).join('\n'));
-    for (let i = 0; i < 30 && !(await page.evaluate(() => document.activeElement?.textContent === 'Show report')); i++) await page.keyboard.press('Tab');
+    for (let i = 0; i < 30 && !(await page.evaluate(() => document.activeElement?.textContent === 'Show report')); i++)
+      await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     await waitForAnswers(page, 2);
     expect(new URL(page.url()).search).toBe(`?vendor=JPUSH&ids=${JPUSH_IDS.slice(1).join('%2C')}`);
@@ -337,8 +366,12 @@ describe('the campaign report page in a real browser', () => {
       mimeType: 'text/csv',
       buffer: Buffer.from(`name,msg_id\r\nspring,${JPUSH_IDS[0]}\r\nautumn,${JPUSH_IDS[1]}\r\n`),
     });
-    await page.waitForFunction(() => document.querySelector('.id-group[data-vendor="JPUSH"] [role="status"]')?.textContent === '2 ids read from campaigns.csv.');
-    expect(await page.locator('.id-group[data-vendor="JPUSH"] textarea').inputValue()).toBe([JPUSH_IDS[1], JPUSH_IDS[2], JPUSH_IDS[0]].join('\n'));
+    await page.waitForFunction(
+      () => document.querySelector('.id-group[data-vendor="JPUSH"] [role="status"]')?.textContent === '2 ids read from campaigns.csv.',
+    );
+    expect(await page.locator('.id-group[data-vendor="JPUSH"] textarea').inputValue()).toBe(
+      [JPUSH_IDS[1], JPUSH_IDS[2], JPUSH_IDS[0]].join('\n'),
+    );
   });
 
   it('draws the delivery curve from the archive’s snapshots', async () => {
