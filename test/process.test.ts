@@ -15,9 +15,13 @@ interface Running {
   exited: Promise<number | null>;
 }
 
-/** The real entry point (`src/index.ts`) in its own process, as production runs it. */
-async function startProcess(env: Record<string, string>): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+/** The real entry point (`src/index.ts`) in its own process, as production runs it; or the README's `npm start`. */
+async function startProcess(
+  env: Record<string, string>,
+  command: string[] = [process.execPath, '--import', 'tsx', 'src/index.ts'],
+): Promise<Running> {
+  const [program, ...args] = command;
+  const child = spawn(program!, args, {
     // A private in-memory archive: an answer archived by an earlier run must not replace a vendor call.
     env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'debug', DATA_DIR: 'memory://', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -27,7 +31,7 @@ async function startProcess(env: Record<string, string>): Promise<Running> {
   child.stderr!.on('data', (chunk: Buffer) => (printed += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no listening line in: ${printed}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`no listening line in: ${printed}`)), 60_000);
     const look = (): void => {
       const match = /"url":"(http:\/\/[^"]+)"/.exec(printed);
       if (match?.[1]) {
@@ -142,6 +146,15 @@ describe('the running process', () => {
     expect(await running.exited).toBe(0);
     expect(running.output()).toContain('shutting down');
   });
+
+  it('started with `npm start`, SIGTERM to npm reaches the server: it drains and the whole tree exits 0', async () => {
+    // npm runs the script through `sh -c`; without `exec` the shell kept node alive after npm had gone.
+    const running = await startProcess(fakes.env, ['npm', 'start', '--silent']);
+    running.child.kill('SIGTERM');
+    expect(await running.exited).toBe(0);
+    expect(running.output()).toContain('shutting down');
+    await expect(fetch(`${running.url}/health`)).rejects.toThrow();
+  }, 90_000);
 
   it('a script that starts the app, archives an answer and closes it exits by itself: no handle stays open', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'pushgraph-embed-'));
