@@ -348,7 +348,8 @@ export async function startJPushSimulator(options: JPushSimulatorOptions = {}): 
     const parsed = StatusRequestSchema.safeParse(body);
     if (!parsed.success) return failure(400, JPushErrorCode.MISSING_PARAMETER, 'msg_id and registration_ids are required', headers);
     const { msg_id: msgId, registration_ids: registrationIds, date } = parsed.data;
-    const problem = checkMsgId(msgId, 'msg_id') ?? checkRegistrationIds(registrationIds) ?? (date === undefined ? undefined : checkStatusDate(date));
+    const problem =
+      checkMsgId(msgId, 'msg_id') ?? checkRegistrationIds(registrationIds) ?? (date === undefined ? undefined : checkStatusDate(date));
     if (problem) return problemReply(problem, headers);
     const fixed = deliveryStatuses.get(msgId);
     const answer: Array<[string, { status: JPushDeliveryStatusCode }]> = [];
