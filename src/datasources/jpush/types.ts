@@ -43,7 +43,7 @@ export interface JPushStat {
  * channel key (`jg_android`, `huawei`, …) to its stats. live_activity's `sub_ios` is one flat stat
  * instead (doc: "实时活动消息返回字段").
  */
-export type JPushTypeStat = JPushStat & { [platform: `sub_${string}`]: Record<string, JPushStat> | JPushStat };
+export type JPushTypeStat = JPushStat & { [platform: `sub_${string}`]: Record<string, JPushStat | null> | JPushStat | null };
 
 /** The message kinds of `details` (2021.09.01 system); the legacy blocks beside it are not read. */
 export const MESSAGE_TYPE_KEYS = ['notification', 'message', 'inapp', 'live_activity'] as const;
@@ -52,7 +52,7 @@ export type JPushMessageTypeKey = (typeof MESSAGE_TYPE_KEYS)[number];
 /** One element of the `GET /v3/messages/detail` array. */
 export interface JPushMessageDetail {
   msg_id: string;
-  details?: Partial<Record<JPushMessageTypeKey, JPushTypeStat>>;
+  details?: Partial<Record<JPushMessageTypeKey, JPushTypeStat | null>>;
 }
 
 export const JPushStatSchema = z.object({
