@@ -1,8 +1,9 @@
+import { z } from 'zod/v4';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { basicAuthorization } from '../src/datasources/jpush/client.js';
 import { toReport, type JPushReport } from '../src/datasources/jpush/mapper.js';
-import { JPushMessagesDetailSchema, quoteMsgIds } from '../src/datasources/jpush/types.js';
+import { JPushMessageDetailSchema, quoteMsgIds } from '../src/datasources/jpush/types.js';
 import { MINI_SDL } from './mini-schema.js';
 
 export interface NaiveOptions {
@@ -22,7 +23,7 @@ export async function startNaive(options: NaiveOptions): Promise<{ url: string; 
   const fetchCampaign = async (id: string): Promise<(JPushReport & { vendor: 'JPUSH'; id: string; availability: 'READY' }) | null> => {
     const response = await fetch(`${options.baseUrl}/messages/detail?msg_ids=${id}`, { headers: { authorization } });
     if (!response.ok) throw new Error(`JPush answered HTTP ${response.status}`);
-    const [detail] = JPushMessagesDetailSchema.parse(JSON.parse(quoteMsgIds(await response.text())));
+    const [detail] = z.array(JPushMessageDetailSchema).parse(JSON.parse(quoteMsgIds(await response.text())));
     return detail ? { vendor: 'JPUSH', id, availability: 'READY', ...toReport(detail) } : null;
   };
   const server = new ApolloServer({

@@ -1,10 +1,12 @@
+import { z } from 'zod/v4';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { basicAuthorization } from '../src/datasources/jpush/client.js';
 import { toDeliveryStatus, toFallbackReport, toReport, toUserMetrics } from '../src/datasources/jpush/mapper.js';
 import {
+  JPushMessageDetailSchema,
   JPushMessagesDetailSchema,
-  JPushReceivedDetailsSchema,
+  JPushReceivedDetailSchema,
   JPushStatusAnswerSchema,
   JPushUsersAnswerSchema,
   quoteMsgIds,
@@ -30,7 +32,7 @@ describe('JPush HTTP Basic auth', () => {
 describe('msg_id digits', () => {
   it('quotes bare msg_id numbers so that no digit above 2^53 is lost', () => {
     const text = '[{"msg_id": 18100000000000000001, "details": {}}, {"msg_id":"269978303"}]';
-    const rows = JPushMessagesDetailSchema.parse(parse(text));
+    const rows = z.array(JPushMessageDetailSchema).parse(parse(text));
     expect(rows.map((row) => row.msg_id)).toEqual(['18100000000000000001', '269978303']);
     // What JSON.parse alone would have done:
     expect(String((JSON.parse(text) as Array<{ msg_id: number }>)[0]!.msg_id)).not.toBe('18100000000000000001');
@@ -43,7 +45,7 @@ describe('msg_id digits', () => {
 
 describe('messages/detail → report', () => {
   it('maps the doc example: funnel = sum of the type totals, one row per sub_* channel', () => {
-    const [detail] = JPushMessagesDetailSchema.parse(parse(fixture('messages-detail.json')));
+    const [detail] = z.array(JPushMessageDetailSchema).parse(parse(fixture('messages-detail.json')));
     const report = toReport(detail!);
     // notification 1600/1440/1280/1120/0 + message 700/630/560/490/0 + inapp 200/180/160/140/0
     expect(report.funnel).toEqual({ target: 2500, sent: 2250, received: 2000, displayed: 1750, clicked: 0, dismissed: null });
@@ -95,7 +97,7 @@ describe('messages/detail → report', () => {
 
   it('gives a null click to iOS custom messages, and to a funnel made only of them', () => {
     const stat = { target: 10, sent: 9, received: 8, display: 7, click: 0 };
-    const [onlyIos, mixed] = JPushMessagesDetailSchema.parse([
+    const [onlyIos, mixed] = z.array(JPushMessageDetailSchema).parse([
       { msg_id: '1', details: { message: { ...stat, sub_ios: { jg_ios: stat } } } },
       {
         msg_id: '2',
@@ -114,7 +116,7 @@ describe('messages/detail → report', () => {
   });
 
   it('maps live_activity and its flat sub_ios to APNS / IOS', () => {
-    const [detail] = JPushMessagesDetailSchema.parse(parse(fixture('messages-detail-live-activity.json')));
+    const [detail] = z.array(JPushMessageDetailSchema).parse(parse(fixture('messages-detail-live-activity.json')));
     expect(toReport(detail!)).toEqual({
       funnel: { target: 0, sent: 0, received: 0, displayed: 0, clicked: 0, dismissed: null },
       channels: [
@@ -134,7 +136,7 @@ describe('messages/detail → report', () => {
   });
 
   it('maps a channel or platform it does not know to UNKNOWN, and a missing figure to null', () => {
-    const [detail] = JPushMessagesDetailSchema.parse([
+    const [detail] = z.array(JPushMessageDetailSchema).parse([
       {
         msg_id: '1',
         details: {
@@ -180,23 +182,55 @@ describe('messages/detail → report', () => {
   });
 
   it('reads a message without `details` (pre-2021 figures only) as an all-null funnel', () => {
-    const [detail] = JPushMessagesDetailSchema.parse([{ msg_id: '269978303', jpush: { target: 1 } }]);
+    const [detail] = z.array(JPushMessageDetailSchema).parse([{ msg_id: '269978303', jpush: { target: 1 } }]);
     expect(toReport(detail!)).toEqual({
       funnel: { target: null, sent: null, received: null, displayed: null, clicked: null, dismissed: null },
       channels: [],
     });
   });
 
-  it('rejects a sub_* block that is neither a channel map nor a flat stat', () => {
-    const result = JPushMessagesDetailSchema.safeParse([{ msg_id: '1', details: { notification: { sub_ios: { apns: 'x' } } } }]);
-    expect(result.success).toBe(false);
+  it('fails only the element whose sub_* block is neither a channel map nor a flat stat; an unreadable msg_id fails the answer', () => {
+    const items = JPushMessagesDetailSchema.parse([
+      { msg_id: '1', details: { notification: { sub_ios: { apns: 'x' } } } },
+      { msg_id: '2', details: { notification: { target: 3 } } },
+    ]);
+    expect(items.map((item) => item.ok)).toEqual([false, true]);
+    expect(items[0]).toEqual({ ok: false, id: '1', field: 'details.notification.sub_ios' });
     expect(JPushMessagesDetailSchema.safeParse([{ msg_id: 'abc' }]).success).toBe(false);
+  });
+
+  it('reads a channel block, a channel or a type written as null as absent', () => {
+    const [detail] = z.array(JPushMessageDetailSchema).parse([
+      {
+        msg_id: '1',
+        details: {
+          notification: { target: 5, sub_android: null, sub_ios: { apns: null, voip: { target: 2, sent: 2 } } },
+          message: null,
+        },
+      },
+    ]);
+    expect(toReport(detail!)).toEqual({
+      funnel: { target: 5, sent: null, received: null, displayed: null, clicked: null, dismissed: null },
+      channels: [
+        {
+          channel: 'VOIP',
+          platform: 'IOS',
+          messageType: 'NOTIFICATION',
+          eventType: null,
+          target: 2,
+          sent: 2,
+          received: null,
+          displayed: null,
+          clicked: null,
+        },
+      ],
+    });
   });
 });
 
 describe('received/detail → fallback report', () => {
   it('sums the *_received of the doc example except ios_msg_received (inside jpush_received); sent and the rest null', () => {
-    const rows = JPushReceivedDetailsSchema.parse(parse(fixture('received-detail.json')));
+    const rows = z.array(JPushReceivedDetailSchema).parse(parse(fixture('received-detail.json')));
     const [first, second] = rows.map(toFallbackReport);
     // received: jpush 62 (iOS custom messages included) + android_pns 12 + ios_apns 5 + live 0 + quickapp_jpush 1 + hmos_hmpns 1 + hmos_msg 1;
     // sent: null, JPush's own channel reports none, so no total exists.
@@ -231,7 +265,7 @@ describe('received/detail → fallback report', () => {
   });
 
   it('gives a null funnel figure when every counter of it is null', () => {
-    const [row] = JPushReceivedDetailsSchema.parse([{ msg_id: '7', jpush_received: null, ios_apns_sent: null }]);
+    const [row] = z.array(JPushReceivedDetailSchema).parse([{ msg_id: '7', jpush_received: null, ios_apns_sent: null }]);
     expect(toFallbackReport(row!)).toEqual({
       funnel: { target: null, sent: null, received: null, displayed: null, clicked: null, dismissed: null },
       channels: [],

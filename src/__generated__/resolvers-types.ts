@@ -284,7 +284,13 @@ export type DeviceTrace = {
   recentlyActive: Maybe<Scalars['Boolean']['output']>;
   /** The IM SDK version. */
   sdkVersion: Maybe<Scalars['String']['output']>;
-  /** Every stage of the delivery, in order. */
+  /**
+   * The stages Tencent reports as reached, in delivery order: each succeeded or failed. A stage
+   * Tencent leaves out, writes as an empty object, or gives a PushStatus other than 1 (success) or
+   * 2 (failure) is not known to be reached and is left out, so a missing stage means "not reached
+   * or not reported", never a failure. Only a device record that cannot be read at all fails the
+   * trace (VENDOR_ERROR, vendorCode MALFORMED_RESPONSE).
+   */
   stages: Array<TraceStage>;
   /** The operating system. */
   system: Maybe<Scalars['String']['output']>;
@@ -488,7 +494,7 @@ export type TimeUnit =
   /** `start` is `YYYY-MM`. */
   | 'MONTH';
 
-/** One stage of a push trace. */
+/** One stage of a push trace that Tencent reports as reached (PushStatus 1 or 2); see DeviceTrace.stages. */
 export type TraceStage = {
   __typename?: 'TraceStage';
   /** The vendor's error code when it did not. */

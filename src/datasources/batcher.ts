@@ -14,9 +14,11 @@ export interface SharedBatcherOptions<K, V> {
   groupOf?(key: K): string;
   /**
    * One vendor call for at most `maxBatchSize` keys. Keys absent from the returned map are ids the
-   * vendor does not know: they resolve to null (and that answer is cached like any other).
+   * vendor does not know: they resolve to null (and that answer is cached like any other). An
+   * Error value is an id whose part of the answer was unreadable: it rejects that id's waiters
+   * only and is not cached.
    */
-  fetchBatch(keys: K[]): Promise<Map<string, V>>;
+  fetchBatch(keys: K[]): Promise<Map<string, V | Error>>;
 }
 
 interface Pending<K, V> {
@@ -118,7 +120,7 @@ export class SharedBatcher<K, V> {
   }
 
   private async fetchChunk(chunk: Array<Pending<K, V>>): Promise<void> {
-    let answers: Map<string, V>;
+    let answers: Map<string, V | Error>;
     try {
       answers = await this.options.fetchBatch(chunk.map((pending) => pending.key));
     } catch (error) {
@@ -127,6 +129,10 @@ export class SharedBatcher<K, V> {
     }
     for (const pending of chunk) {
       const value = answers.get(pending.id) ?? null;
+      if (value instanceof Error) {
+        pending.reject(value);
+        continue;
+      }
       pending.resolve(value);
       void this.options.cache.set(this.cacheKey(pending.id), { value }, this.options.ttlMs).catch(() => undefined);
     }

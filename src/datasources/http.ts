@@ -9,7 +9,7 @@ import {
   type CircuitBreakerPolicy,
 } from 'cockatiel';
 import type { Span } from '@opentelemetry/api';
-import type { z } from 'zod/v4';
+import { z } from 'zod/v4';
 import type { Vendor } from '../domain.js';
 import { ErrorCode, scrub, VendorError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -351,8 +351,35 @@ export function parseVendorJson<S extends z.ZodType>(vendor: Vendor, response: V
 }
 
 function malformed(vendor: Vendor, response: VendorResponse, what: string): VendorError {
+  return unreadable(vendor, what, response.status);
+}
+
+/** VENDOR_ERROR / MALFORMED_RESPONSE: the answer, or one campaign's part of it, could not be read. */
+export function unreadable(vendor: Vendor, what: string, status?: number): VendorError {
   return new VendorError(vendor, ErrorCode.VENDOR_ERROR, `${vendor} answered something pushgraph could not read (${what})`, {
     vendorCode: 'MALFORMED_RESPONSE',
-    status: response.status,
+    status,
   });
+}
+
+/** One element of an answer array, read on its own: its value, or what in it could not be read. */
+export type AnswerItem<T> = { ok: true; value: T } | { ok: false; id: string; field: string };
+
+/**
+ * An answer array validated per element, so one odd element fails only its own id. An element
+ * whose id cannot be read cannot be told apart from an unknown id: that fails the whole answer.
+ */
+export function perItem<T>(idOf: z.ZodType<string, unknown>, item: z.ZodType<T, unknown>): z.ZodType<Array<AnswerItem<T>>, unknown> {
+  return z.array(
+    z.unknown().transform((element, ctx): AnswerItem<T> | typeof z.NEVER => {
+      const id = idOf.safeParse(element);
+      if (!id.success) {
+        for (const issue of id.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+        return z.NEVER;
+      }
+      const parsed = item.safeParse(element);
+      if (parsed.success) return { ok: true, value: parsed.data };
+      return { ok: false, id: id.data, field: parsed.error.issues[0]?.path.join('.') || 'unexpected shape' };
+    }),
+  );
 }

@@ -1,6 +1,6 @@
 import type { z } from 'zod/v4';
 import { ErrorCode, VendorError } from '../../errors.js';
-import { parseVendorJson, type VendorHttp, type VendorResponse } from '../http.js';
+import { parseVendorJson, type AnswerItem, type VendorHttp, type VendorResponse } from '../http.js';
 import { readRateLimit } from './quota.js';
 import {
   JPushErrorBodySchema,
@@ -56,12 +56,12 @@ export class JPushClient {
    * Ids JPush does not know are absent from the answer. Apps without the VIP interface get a
    * VENDOR_ERROR with vendorCode "2003".
    */
-  getMessagesDetail(msgIds: readonly string[], signal?: AbortSignal): Promise<JPushMessageDetailParsed[]> {
+  getMessagesDetail(msgIds: readonly string[], signal?: AbortSignal): Promise<Array<AnswerItem<JPushMessageDetailParsed>>> {
     return this.getByMsgIds('messages/detail', msgIds, JPushMessagesDetailSchema, signal);
   }
 
   /** `GET /v3/received/detail`: sent / received counters of up to 100 msg_ids (every plan). */
-  getReceivedDetail(msgIds: readonly string[], signal?: AbortSignal): Promise<JPushReceivedDetailParsed[]> {
+  getReceivedDetail(msgIds: readonly string[], signal?: AbortSignal): Promise<Array<AnswerItem<JPushReceivedDetailParsed>>> {
     return this.getByMsgIds('received/detail', msgIds, JPushReceivedDetailsSchema, signal);
   }
 

@@ -1,7 +1,8 @@
 import type { AnswerCache } from '../../cache.js';
 import type { TimeUnit, UserMetrics } from '../../domain.js';
-import { badUserInput, ErrorCode, VendorError } from '../../errors.js';
+import { badUserInput } from '../../errors.js';
 import { SharedBatcher } from '../batcher.js';
+import { unreadable } from '../http.js';
 import type { JPushGroupClient } from './group-client.js';
 import { toGroupReport } from './group-mapper.js';
 import { checkGroupMsgId, checkGroupUsersQuery, MAX_GROUP_MSG_IDS_PER_CALL } from './group-validate.js';
@@ -17,9 +18,6 @@ export interface JPushGroupLoadersOptions {
   /** The app's name in PUSHGRAPH_APPS, for messages. */
   app: string;
 }
-
-/** An answered group_msgid: its report, or the field JPush wrote that could not be read. */
-type GroupAnswer = { report: JPushReport } | { unreadable: string };
 
 interface UsersKey {
   timeUnit: TimeUnit;
@@ -43,7 +41,7 @@ function validateGroupMsgId(id: string): void {
  * app's loaders, so a group plugs in wherever an app does.
  */
 export class JPushGroupLoaders {
-  private readonly reports: SharedBatcher<string, GroupAnswer>;
+  private readonly reports: SharedBatcher<string, JPushReport>;
   private readonly users: SharedBatcher<UsersKey, UserMetrics>;
 
   constructor(private readonly options: JPushGroupLoadersOptions) {
@@ -58,8 +56,8 @@ export class JPushGroupLoaders {
       fetchBatch: async (ids) => {
         const items = await client.getMessagesDetail(ids);
         return new Map(
-          items.map((item): [string, GroupAnswer] =>
-            item.ok ? [item.detail.group_msgid, { report: toGroupReport(item.detail) }] : [item.groupMsgId, { unreadable: item.field }],
+          items.map((item): [string, JPushReport | Error] =>
+            item.ok ? [item.value.group_msgid, toGroupReport(item.value)] : [item.id, unreadable('JPUSH', item.field)],
           ),
         );
       },
@@ -89,14 +87,7 @@ export class JPushGroupLoaders {
     const users = this.users.loader();
     const report = async (id: string): Promise<JPushReport | null> => {
       validateGroupMsgId(id);
-      const answer = await reports.load(id);
-      if (!answer) return null;
-      if ('unreadable' in answer) {
-        throw new VendorError('JPUSH', ErrorCode.VENDOR_ERROR, `JPUSH answered something pushgraph could not read (${answer.unreadable})`, {
-          vendorCode: 'MALFORMED_RESPONSE',
-        });
-      }
-      return answer.report;
+      return reports.load(id);
     };
     return {
       validateId: validateGroupMsgId,

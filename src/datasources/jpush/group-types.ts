@@ -1,4 +1,5 @@
 import { z } from 'zod/v4';
+import { perItem, type AnswerItem } from '../http.js';
 
 /*
  * JPush app-group statistics (vendor-docs/jpush-report-api-v3.txt, "Group Statistics"), field
@@ -106,17 +107,11 @@ const GroupMessageDetailSchema = z.object({
 });
 export type JPushGroupMessageDetailParsed = z.output<typeof GroupMessageDetailSchema>;
 
-/** One answered group_msgid: its figures, or why they could not be read (that campaign alone fails). */
-export type JPushGroupItem = { ok: true; detail: JPushGroupMessageDetailParsed } | { ok: false; groupMsgId: string; field: string };
+/** One answered group_msgid: its figures, or what in it could not be read (that campaign alone fails). */
+export type JPushGroupItem = AnswerItem<JPushGroupMessageDetailParsed>;
 
-/**
- * The answer array, validated per element: an odd element fails only its own campaign. An element
- * whose group_msgid cannot be read cannot be told apart from an unknown id, so it fails the call.
- */
-export const JPushGroupMessagesDetailSchema = z.array(
-  z.looseObject({ group_msgid: z.string().regex(GROUP_MSG_ID_PATTERN) }).transform((item): JPushGroupItem => {
-    const parsed = GroupMessageDetailSchema.safeParse(item);
-    if (parsed.success) return { ok: true, detail: parsed.data };
-    return { ok: false, groupMsgId: item.group_msgid, field: parsed.error.issues[0]?.path.join('.') || 'unexpected shape' };
-  }),
+/** The answer array, validated per element (an element whose group_msgid cannot be read fails the call). */
+export const JPushGroupMessagesDetailSchema = perItem(
+  z.object({ group_msgid: z.string().regex(GROUP_MSG_ID_PATTERN) }).transform((item) => item.group_msgid),
+  GroupMessageDetailSchema,
 );

@@ -3,6 +3,7 @@ import type { DeviceDelivery, TimeUnit, UserMetrics } from '../../domain.js';
 import { badUserInput, VendorError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { SharedBatcher } from '../batcher.js';
+import { unreadable, type AnswerItem } from '../http.js';
 import { Interest } from '../interest.js';
 import type { CampaignSource } from '../vendor.js';
 import type { JPushClient } from './client.js';
@@ -63,6 +64,18 @@ const VIP_RECHECK_MS = 3_600_000;
 
 function reject(problem: ArgumentProblem | undefined): void {
   if (problem) throw badUserInput(problem.message, problem.argument);
+}
+
+/** Per msg_id: its report, or the Error of an element that could not be read (that campaign alone fails). */
+function answers<T extends { msg_id: string }>(
+  items: ReadonlyArray<AnswerItem<T>>,
+  map: (item: T) => JPushReport,
+): Map<string, JPushReport | Error> {
+  return new Map(
+    items.map((item): [string, JPushReport | Error] =>
+      item.ok ? [item.value.msg_id, map(item.value)] : [item.id, unreadable('JPUSH', item.field)],
+    ),
+  );
 }
 
 function validateMsgId(id: string): void {
@@ -128,11 +141,10 @@ export class JPushLoaders {
    * messages/detail, or received/detail for an app without the VIP interface: JPush answers 2003,
    * remembered for this app key (process-wide), so later batches go straight to received/detail.
    */
-  private async fetchReports(ids: string[]): Promise<Map<string, JPushReport>> {
+  private async fetchReports(ids: string[]): Promise<Map<string, JPushReport | Error>> {
     if (Date.now() >= this.vipMissingUntil) {
       try {
-        const details = await this.options.client.getMessagesDetail(ids, this.interest.signalAll(ids));
-        return new Map(details.map((detail) => [detail.msg_id, toReport(detail)]));
+        return answers(await this.options.client.getMessagesDetail(ids, this.interest.signalAll(ids)), toReport);
       } catch (error) {
         if (!(error instanceof VendorError && error.detail.vendorCode === String(JPushErrorCode.NOT_AUTHORIZED))) throw error;
         this.vipMissingUntil = Date.now() + VIP_RECHECK_MS;
@@ -142,8 +154,7 @@ export class JPushLoaders {
         );
       }
     }
-    const rows = await this.options.client.getReceivedDetail(ids, this.interest.signalAll(ids));
-    return new Map(rows.map((row) => [row.msg_id, toFallbackReport(row)]));
+    return answers(await this.options.client.getReceivedDetail(ids, this.interest.signalAll(ids)), toFallbackReport);
   }
 
   private async fetchStatuses(keys: StatusKey[]): Promise<Map<string, DeliveryStatus>> {

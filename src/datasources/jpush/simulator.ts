@@ -81,6 +81,11 @@ export interface JPushSimulator {
   receivedDetail(id: string): JPushReceivedDetail | undefined;
   /** Exact messages/detail data for `detail.msg_id` (received/detail is not derived from it). */
   setMessage(detail: JPushMessageDetail): void;
+  /**
+   * An element messages/detail answers for `id` verbatim, whatever its shape (a block pushgraph
+   * cannot read); the other ids of the same call are answered as usual.
+   */
+  setRawMessage(id: string, element: unknown): void;
   /** Exact received/detail data for `row.msg_id`. */
   setReceived(row: JPushReceivedDetail): void;
   /** JPush forgets `id`: both report endpoints leave it out. */
@@ -136,7 +141,7 @@ function channelStat(random: () => number, audience: number, clicks: boolean): S
   const sent = Math.floor(target * (0.92 + random() * 0.08));
   const received = Math.floor(sent * (0.7 + random() * 0.28));
   const display = Math.floor(received * (0.55 + random() * 0.4));
-  // Custom messages have no click figure (doc: "自定义消息无点击指标统计"), only the field.
+  // iOS custom messages have no click figure (doc: "iOS 由于其特殊性,自定义消息无点击指标统计"), only the field.
   const click = clicks ? Math.floor(display * (0.02 + random() * 0.13)) : 0;
   return { target, sent, received, display, click };
 }
@@ -153,7 +158,8 @@ function generateMessage(id: string): SimMessage {
     for (const [sub, keys] of Object.entries(TYPE_CHANNELS[type]) as Array<[SubKey, string[]]>) {
       // The first channel of a block (JPush's own or the platform's main one) always carries.
       keys.forEach((key, index) => {
-        if (index === 0 || random() < 0.75) channels.push({ sub, key, stat: channelStat(random, audience, type !== 'message') });
+        if (index === 0 || random() < 0.75)
+          channels.push({ sub, key, stat: channelStat(random, audience, !(type === 'message' && sub === 'sub_ios')) });
       });
     }
     types.push({ type, channels });
@@ -299,6 +305,7 @@ export async function startJPushSimulator(options: JPushSimulatorOptions = {}): 
   let vip = options.vip ?? true;
   const messages = new Map<string, JPushMessageDetail>();
   const received = new Map<string, JPushReceivedDetail>();
+  const rawMessages = new Map<string, unknown>();
   const dropped = new Set<string>();
   const deliveryStatuses = new Map<string, Record<string, JPushDeliveryStatusCode>>();
   let usersItems: JPushUsersItem[] | undefined;
@@ -348,7 +355,8 @@ export async function startJPushSimulator(options: JPushSimulatorOptions = {}): 
     const parsed = StatusRequestSchema.safeParse(body);
     if (!parsed.success) return failure(400, JPushErrorCode.MISSING_PARAMETER, 'msg_id and registration_ids are required', headers);
     const { msg_id: msgId, registration_ids: registrationIds, date } = parsed.data;
-    const problem = checkMsgId(msgId, 'msg_id') ?? checkRegistrationIds(registrationIds) ?? (date === undefined ? undefined : checkStatusDate(date));
+    const problem =
+      checkMsgId(msgId, 'msg_id') ?? checkRegistrationIds(registrationIds) ?? (date === undefined ? undefined : checkStatusDate(date));
     if (problem) return problemReply(problem, headers);
     const fixed = deliveryStatuses.get(msgId);
     const answer: Array<[string, { status: JPushDeliveryStatusCode }]> = [];
@@ -390,7 +398,7 @@ export async function startJPushSimulator(options: JPushSimulatorOptions = {}): 
       method: 'GET',
       answer: (request, headers) =>
         vip
-          ? byMsgIds(request, headers, messageDetail)
+          ? byMsgIds(request, headers, (id) => (rawMessages.has(id) ? rawMessages.get(id) : messageDetail(id)))
           : failure(403, JPushErrorCode.NOT_AUTHORIZED, 'Not authorized to use this interface', headers),
     },
     'received/detail': { method: 'GET', answer: (request, headers) => byMsgIds(request, headers, receivedDetail) },
@@ -454,6 +462,9 @@ export async function startJPushSimulator(options: JPushSimulatorOptions = {}): 
     receivedDetail,
     setMessage: (detail) => {
       messages.set(detail.msg_id, detail);
+    },
+    setRawMessage: (id, element) => {
+      rawMessages.set(id, element);
     },
     setReceived: (row) => {
       received.set(row.msg_id, row);

@@ -1,4 +1,5 @@
 import { z } from 'zod/v4';
+import { perItem } from '../http.js';
 
 /*
  * JPush Report API v3 wire formats (vendor-docs/jpush-report-api-v3.txt), field names verbatim.
@@ -42,7 +43,7 @@ export interface JPushStat {
  * channel key (`jg_android`, `huawei`, …) to its stats. live_activity's `sub_ios` is one flat stat
  * instead (doc: "实时活动消息返回字段").
  */
-export type JPushTypeStat = JPushStat & { [platform: `sub_${string}`]: Record<string, JPushStat> | JPushStat };
+export type JPushTypeStat = JPushStat & { [platform: `sub_${string}`]: Record<string, JPushStat | null> | JPushStat | null };
 
 /** The message kinds of `details` (2021.09.01 system); the legacy blocks beside it are not read. */
 export const MESSAGE_TYPE_KEYS = ['notification', 'message', 'inapp', 'live_activity'] as const;
@@ -51,7 +52,7 @@ export type JPushMessageTypeKey = (typeof MESSAGE_TYPE_KEYS)[number];
 /** One element of the `GET /v3/messages/detail` array. */
 export interface JPushMessageDetail {
   msg_id: string;
-  details?: Partial<Record<JPushMessageTypeKey, JPushTypeStat>>;
+  details?: Partial<Record<JPushMessageTypeKey, JPushTypeStat | null>>;
 }
 
 export const JPushStatSchema = z.object({
@@ -66,8 +67,12 @@ export const JPushStatSchema = z.object({
 export type JPushSubBlock = { kind: 'channels'; channels: Record<string, JPushStat> } | { kind: 'flat'; stat: JPushStat };
 
 // A channel map's values are objects, a flat stat's are counts: neither passes as the other.
+// A channel written as null ("null if there is no such data") is an absent channel.
 const JPushSubBlockSchema: z.ZodType<JPushSubBlock, unknown> = z.union([
-  z.record(z.string(), JPushStatSchema).transform((channels) => ({ kind: 'channels' as const, channels })),
+  z.record(z.string(), JPushStatSchema.nullable()).transform((entries) => ({
+    kind: 'channels' as const,
+    channels: Object.fromEntries(Object.entries(entries).filter((entry): entry is [string, JPushStat] => entry[1] !== null)),
+  })),
   z
     .record(z.string(), CountSchema)
     .pipe(JPushStatSchema)
@@ -86,7 +91,8 @@ export interface JPushTypeDetail extends JPushStat {
 const JPushTypeDetailSchema = JPushStatSchema.catchall(z.unknown()).transform((block, ctx): JPushTypeDetail => {
   const subs: Record<string, JPushSubBlock> = {};
   for (const [key, value] of Object.entries(block)) {
-    if (!key.startsWith('sub_')) continue;
+    // A block written as null is an absent block.
+    if (!key.startsWith('sub_') || value === null) continue;
     const parsed = JPushSubBlockSchema.safeParse(value);
     if (parsed.success) subs[key] = parsed.data;
     else ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: `${key} is not a channel block` });
@@ -95,20 +101,24 @@ const JPushTypeDetailSchema = JPushStatSchema.catchall(z.unknown()).transform((b
   return { target, sent, received, display, click, subs };
 });
 
-export const JPushMessagesDetailSchema = z.array(
-  z.object({
-    msg_id: MsgIdSchema,
-    details: z
-      .object({
-        notification: JPushTypeDetailSchema.optional(),
-        message: JPushTypeDetailSchema.optional(),
-        inapp: JPushTypeDetailSchema.optional(),
-        live_activity: JPushTypeDetailSchema.optional(),
-      })
-      .nullish(),
-  }),
-);
-export type JPushMessageDetailParsed = z.output<typeof JPushMessagesDetailSchema>[number];
+export const JPushMessageDetailSchema = z.object({
+  msg_id: MsgIdSchema,
+  details: z
+    .object({
+      notification: JPushTypeDetailSchema.nullish(),
+      message: JPushTypeDetailSchema.nullish(),
+      inapp: JPushTypeDetailSchema.nullish(),
+      live_activity: JPushTypeDetailSchema.nullish(),
+    })
+    .nullish(),
+});
+export type JPushMessageDetailParsed = z.output<typeof JPushMessageDetailSchema>;
+
+/** A msg_id element's id alone: what attributes an unreadable element to its campaign. */
+const MsgIdOfSchema = z.object({ msg_id: MsgIdSchema }).transform((item) => item.msg_id);
+
+/** Validated per element: an unreadable campaign fails alone, its neighbours in the call are answered. */
+export const JPushMessagesDetailSchema = perItem(MsgIdOfSchema, JPushMessageDetailSchema);
 
 // ---------------------------------------------------------------- received/detail
 
@@ -126,21 +136,22 @@ export interface JPushReceivedDetailParsed {
 
 const COUNTER_KEY = /_(sent|received)$/;
 
-export const JPushReceivedDetailsSchema = z.array(
-  z
-    .object({ msg_id: MsgIdSchema })
-    .catchall(z.unknown())
-    .transform((row, ctx): JPushReceivedDetailParsed => {
-      const counters: Record<string, number | null> = {};
-      for (const [key, value] of Object.entries(row)) {
-        if (!COUNTER_KEY.test(key)) continue;
-        const parsed = CountSchema.safeParse(value);
-        if (parsed.success) counters[key] = parsed.data ?? null;
-        else ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: `${key} is not a count` });
-      }
-      return { msg_id: row.msg_id, counters };
-    }),
-);
+export const JPushReceivedDetailSchema = z
+  .object({ msg_id: MsgIdSchema })
+  .catchall(z.unknown())
+  .transform((row, ctx): JPushReceivedDetailParsed => {
+    const counters: Record<string, number | null> = {};
+    for (const [key, value] of Object.entries(row)) {
+      if (!COUNTER_KEY.test(key)) continue;
+      const parsed = CountSchema.safeParse(value);
+      if (parsed.success) counters[key] = parsed.data ?? null;
+      else ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: `${key} is not a count` });
+    }
+    return { msg_id: row.msg_id, counters };
+  });
+
+/** Validated per element, like messages/detail. */
+export const JPushReceivedDetailsSchema = perItem(MsgIdOfSchema, JPushReceivedDetailSchema);
 
 // ---------------------------------------------------------------- status/message (VIP)
 

@@ -91,7 +91,12 @@ const START_FORMAT: Record<JPushTimeUnit, { pattern: RegExp; example: string }> 
  * (start + duration - 1 units) not after today either (3007); HOUR only for the current day, so
  * `start` hour + duration stays within it; duration ≥ 1.
  */
-export function checkUsersQuery(timeUnit: JPushTimeUnit, start: string, duration: number, nowMs: number = Date.now()): ArgumentProblem | undefined {
+export function checkUsersQuery(
+  timeUnit: JPushTimeUnit,
+  start: string,
+  duration: number,
+  nowMs: number = Date.now(),
+): ArgumentProblem | undefined {
   const format = START_FORMAT[timeUnit];
   const match = format.pattern.exec(start);
   const mismatch: ArgumentProblem = {

@@ -109,8 +109,9 @@ export function toLossReasons(result: TencentPushLossResult): LossReason[] {
 }
 
 function toStage(name: TraceStageName, stat: TencentPushStat | undefined): TraceStage[] {
-  if (!stat) return [];
-  // Trace doc: PushStatus 1 = success, 2 = failure; the error fields matter only on failure.
+  // Trace doc: PushStatus 1 = success, 2 = failure; the error fields matter only on failure. A
+  // stage without either (an empty object, an undocumented value) is not known to be reached.
+  if (stat?.PushStatus !== 1 && stat?.PushStatus !== 2) return [];
   const success = stat.PushStatus === 1;
   return [
     {
@@ -128,7 +129,10 @@ function flag(value: number | undefined): boolean | null {
   return value === undefined ? null : value === 1;
 }
 
-/** One device's path, stages in delivery order; a stage Tencent did not report is left out. */
+/**
+ * One device's path, stages in delivery order; a stage Tencent did not report, reported empty or
+ * with a PushStatus other than 1 / 2 is left out.
+ */
 export function toDeviceTrace(instance: TencentInstanceTrace): DeviceTrace {
   const offline = instance.OfflinePushStat;
   const online = instance.OnlinePushStat;

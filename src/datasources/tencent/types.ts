@@ -100,9 +100,13 @@ export const TencentPushLossResponseSchema = z.object({
   Results: z.array(TencentPushLossResultSchema).default([]),
 });
 
+/**
+ * One stage of a trace. PushStatus 1 = success, 2 = failure; an empty stage object (no PushStatus)
+ * or another value says nothing about the stage, which the mapper leaves out: such a stage is
+ * readable, and must not fail the trace.
+ */
 export const TencentPushStatSchema = z.object({
-  /** 1 = success, 2 = failure. */
-  PushStatus: z.number().int(),
+  PushStatus: z.number().int().optional(),
   ErrorCode: z.number().int().optional(),
   ErrorInfo: z.string().optional(),
   EventTime: z.string().optional(),
