@@ -612,57 +612,6 @@ describe('campaign archive of a test app (in memory by default)', () => {
       await Promise.all([first.close(), second.close()]);
     }
   });
-
-  it('passes a vendor’s own methods through the decorator untouched', async () => {
-    class Source implements CampaignSource {
-      readonly #calls: string[] = [];
-      validateId(): void {}
-      async campaign(id: string) {
-        return { vendor: 'TENCENT' as const, id };
-      }
-      async availability() {
-        return 'READY' as const;
-      }
-      async funnel() {
-        return null;
-      }
-      async channels() {
-        return null;
-      }
-      async lossReasons() {
-        return [];
-      }
-      async sms() {
-        return null;
-      }
-      /** A vendor-specific method using a private field: must run with the real `this`. */
-      deviceTrace(taskId: string): string[] {
-        this.#calls.push(taskId);
-        return this.#calls;
-      }
-    }
-    const source = new Source();
-    const archive = new Archive({
-      config: readConfig({ DATA_DIR: 'memory://', ARCHIVE_REFRESH: 'off' }).archive,
-      vendors: {
-        JPUSH: { createSource: () => source },
-        TENCENT: { createSource: () => source },
-        ALIYUN: { createSource: () => source },
-      },
-      logger: createLogger({ level: 'silent' }),
-      metrics: new Metrics(),
-    });
-    try {
-      const wrapped = archive.session().wrap('TENCENT', source);
-      expect(wrapped.deviceTrace('task-1')).toEqual(['task-1']);
-      expect(await wrapped.campaign('task-1')).toEqual({
-        vendor: 'TENCENT',
-        id: 'task-1',
-      });
-    } finally {
-      await archive.close();
-    }
-  });
 });
 
 describe.each([
