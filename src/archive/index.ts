@@ -71,8 +71,9 @@ class StoreTimeout extends Error {
 /**
  * The campaign archive of one app: the store (SQLite or PostgreSQL, opened in the background and
  * reopened until it answers), the write queue, the refresher, and per-request sessions, the tier
- * behind every vendor's CampaignSource. A store that is down never fails a live answer: reads
- * give up after `readTimeoutMs` (or at once during a cooldown), writes wait in the queue.
+ * behind every vendor's CampaignSource. A live answer never waits for the store: reads happen
+ * only when the vendor forgot a campaign (or it is past retention), giving up after a timeout (or at
+ * once during a cooldown); writes wait in the queue.
  */
 export class Archive {
   readonly kind: StoreKind;
