@@ -1,8 +1,8 @@
 import { Kind, valueFromASTUntyped, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import type { Context } from '../context.js';
 import { VENDORS } from '../datasources/index.js';
-import { isArchivedField, isDefaultWindow, type ArchivedField } from '../archive/figures.js';
-import type { CampaignSource } from '../datasources/vendor.js';
+import { isArchivedField, isDefaultWindow, type ArchivedField, type Figures } from '../archive/figures.js';
+import type { CampaignSource, WindowedField } from '../datasources/vendor.js';
 import type { CampaignRef, TimeWindowArgs, Vendor } from '../domain.js';
 import { badUserInput } from '../errors.js';
 
@@ -57,4 +57,23 @@ export function loadCampaigns(
   const { archive } = ctx;
   // Vendor first; the archive answers for ids the vendor no longer knows (or is known to be past).
   return ids.map((id) => (archive ? archive.campaign(vendor, source, id, defaults) : source.campaign(id)));
+}
+
+/**
+ * A figure of the default view is read from the campaign's loaded view when it carries it; a
+ * windowed argument (or a figure the view leaves to a call of its own, Tencent loss reasons) goes
+ * back to the vendor's loader, with the archive behind it.
+ */
+export function figureOf<F extends ArchivedField>(
+  ctx: Context,
+  campaign: CampaignRef,
+  field: F,
+  window: TimeWindowArgs,
+): Figures[F] | Promise<Figures[F]> {
+  const carried = isDefaultWindow(window) ? campaign.view?.[field] : undefined;
+  if (carried !== undefined) return carried as Figures[F];
+  const source = ctx.sources[campaign.vendor];
+  const live = (): Promise<Figures[F]> =>
+    (field === 'sms' ? source.sms(campaign.id) : source[field as WindowedField](campaign.id, window)) as Promise<Figures[F]>;
+  return ctx.archive ? ctx.archive.field(campaign.vendor, campaign.id, field, window, live) : live();
 }
