@@ -1,12 +1,10 @@
 import type { Archive, ArchiveSession } from './archive/index.js';
 import type { Sources, Vendors } from './datasources/index.js';
-import type { CampaignSource } from './datasources/vendor.js';
-import type { Vendor } from './domain.js';
 
 /** Per request: fresh vendor sources (their DataLoaders batch this request's ids, then are dropped). */
 export interface Context {
   sources: Sources;
-  /** This request's view of the campaign archive; absent when the app runs without one. */
+  /** This request's view of the campaign archive, the tier behind the sources; absent when the app runs without one. */
   archive?: ArchiveSession;
   /** Aborts when the client has gone away. */
   signal?: AbortSignal;
@@ -17,16 +15,13 @@ export interface Context {
  * for is then dropped from the vendors' queues.
  */
 export function createContext(vendors: Vendors, archive?: Archive, signal?: AbortSignal): Context {
-  // The archive decorates every vendor alike: it records their answers and stands in once they forget.
-  const session = archive?.session();
-  const wrap = <S extends CampaignSource>(vendor: Vendor, source: S): S => (session ? session.wrap(vendor, source) : source);
   return {
-    archive: session,
+    archive: archive?.session(),
     signal,
     sources: {
-      JPUSH: wrap('JPUSH', vendors.JPUSH.createSource(signal)),
-      TENCENT: wrap('TENCENT', vendors.TENCENT.createSource(signal)),
-      ALIYUN: wrap('ALIYUN', vendors.ALIYUN.createSource(signal)),
+      JPUSH: vendors.JPUSH.createSource(signal),
+      TENCENT: vendors.TENCENT.createSource(signal),
+      ALIYUN: vendors.ALIYUN.createSource(signal),
     },
   };
 }

@@ -273,6 +273,38 @@ describe.each([sqliteBackend(), postgresBackend()])('campaign archive on $name',
     expect(await metricsText(app)).toContain('pushgraph_archive_answers_total{vendor="JPUSH",reason="expired"} 1');
   });
 
+  it('asks the vendor first for a campaign this process has not seen, and learns behind it that the campaign is past retention', async () => {
+    const app = await startApp(backend.store());
+    const firstSeenAt = Date.now() - 29 * DAY;
+    // Another replica archived it 29 days ago (JPush keeps 28): this process has not seen it.
+    const replica = new Archive({
+      config: app.config.archive,
+      vendors: app.vendors,
+      logger: createLogger({ level: 'silent' }),
+      metrics: new Metrics(),
+    });
+    await replica.ready();
+    replica.record(
+      'JPUSH',
+      '4243',
+      { funnel: { target: 9, sent: 9, received: 9, displayed: null, clicked: null, dismissed: null } },
+      firstSeenAt,
+    );
+    await replica.recorder.flush();
+    await replica.close();
+    const asked = `query { campaign(vendor: JPUSH, id: "4243") { availability asOf funnel { target } } }`;
+    // A live campaign never waits for the store: the vendor answers first.
+    const first = await app.gql<{ campaign: CampaignAnswer }>(asked);
+    expect(first.data!.campaign).toMatchObject({ availability: 'READY', asOf: null });
+    expect(messagesDetail()).toBe(1);
+    // The first sighting was read behind that answer: the next request knows the vendor is past it.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const second = await app.gql<{ campaign: CampaignAnswer }>(asked);
+    expect(second.data!.campaign.availability).toBe('ARCHIVED');
+    expect(second.data!.campaign.asOf).not.toBeNull();
+    expect(messagesDetail()).toBe(1);
+  });
+
   it('answers Tencent loss reasons past their 7 days from the archive while statistics stay live', async () => {
     const app = await startApp(backend.store());
     const kept: LossReason[] = [
@@ -610,57 +642,6 @@ describe('campaign archive of a test app (in memory by default)', () => {
       expect(jpush.requestsTo('messages/detail')).toHaveLength(4);
     } finally {
       await Promise.all([first.close(), second.close()]);
-    }
-  });
-
-  it('passes a vendor’s own methods through the decorator untouched', async () => {
-    class Source implements CampaignSource {
-      readonly #calls: string[] = [];
-      validateId(): void {}
-      async campaign(id: string) {
-        return { vendor: 'TENCENT' as const, id };
-      }
-      async availability() {
-        return 'READY' as const;
-      }
-      async funnel() {
-        return null;
-      }
-      async channels() {
-        return null;
-      }
-      async lossReasons() {
-        return [];
-      }
-      async sms() {
-        return null;
-      }
-      /** A vendor-specific method using a private field: must run with the real `this`. */
-      deviceTrace(taskId: string): string[] {
-        this.#calls.push(taskId);
-        return this.#calls;
-      }
-    }
-    const source = new Source();
-    const archive = new Archive({
-      config: readConfig({ DATA_DIR: 'memory://', ARCHIVE_REFRESH: 'off' }).archive,
-      vendors: {
-        JPUSH: { createSource: () => source },
-        TENCENT: { createSource: () => source },
-        ALIYUN: { createSource: () => source },
-      },
-      logger: createLogger({ level: 'silent' }),
-      metrics: new Metrics(),
-    });
-    try {
-      const wrapped = archive.session().wrap('TENCENT', source);
-      expect(wrapped.deviceTrace('task-1')).toEqual(['task-1']);
-      expect(await wrapped.campaign('task-1')).toEqual({
-        vendor: 'TENCENT',
-        id: 'task-1',
-      });
-    } finally {
-      await archive.close();
     }
   });
 });

@@ -9,7 +9,7 @@ import type { Metrics } from '../metrics.js';
 import { ARCHIVED_FIELDS, preferFigure, readFigure, setFigure, type ArchivedField, type PartialFigures } from './figures.js';
 import { Recorder, within } from './recorder.js';
 import { Refresher } from './refresher.js';
-import { nextRefreshAt, type RefreshSchedule } from './retention.js';
+import { isPastRetention, nextRefreshAt, type RefreshSchedule } from './retention.js';
 import { ArchiveSession } from './session.js';
 import {
   describeDatabaseUrl,
@@ -17,7 +17,6 @@ import {
   openPostgresStore,
   openSqliteStore,
   type ArchiveStore,
-  type CampaignMeta,
   type RecentCampaign,
   type RecentFilter,
   type SnapshotRecord,
@@ -71,9 +70,10 @@ class StoreTimeout extends Error {
 
 /**
  * The campaign archive of one app: the store (SQLite or PostgreSQL, opened in the background and
- * reopened until it answers), the write queue, the refresher, and per-request sessions that
- * decorate every vendor's CampaignSource. A store that is down never fails a live answer: reads
- * give up after `readTimeoutMs` (or at once during a cooldown), writes wait in the queue.
+ * reopened until it answers), the write queue, the refresher, and per-request sessions, the tier
+ * behind every vendor's CampaignSource. A live answer never waits for the store: reads happen
+ * only when the vendor forgot a campaign (or it is past retention), giving up after a timeout (or at
+ * once during a cooldown); writes wait in the queue.
  */
 export class Archive {
   readonly kind: StoreKind;
@@ -86,8 +86,15 @@ export class Archive {
   private wake: (() => void) | undefined;
   private refresher: Refresher | undefined;
   private readonly inFlight = new Map<Vendor, number>();
-  /** First sightings by vendor and id (null: not in the archive), so repeated asks need no read. */
-  private readonly metaCache = new LRUCache<string, { firstSeenAt: number | null }>({ max: 100_000 });
+  /**
+   * First sightings by vendor and id, as far as this process knows (what it saw, what it read from
+   * the store): a campaign known here to be past the vendor's retention is not asked of the vendor.
+   */
+  private readonly firstSeen = new LRUCache<string, number>({ max: 100_000 });
+  /** Ids whose first sighting was looked up in the store lately (found or not). */
+  private readonly lookedUp = new LRUCache<string, true>({ max: 100_000, ttl: UNKNOWN_META_TTL_MS });
+  /** Ids to look up in the store once this turn of the event loop is over, by vendor. */
+  private toLookUp = new Map<Vendor, Set<string>>();
   readonly now: () => number;
 
   constructor(private readonly deps: ArchiveDeps) {
@@ -124,7 +131,7 @@ export class Archive {
     return this.opening;
   }
 
-  /** A per-request session: decorates the request's sources and answers `asOf` and `history`. */
+  /** A per-request session: the archive tier of the request's campaign loads, `history` and discovery. */
   session(): ArchiveSession {
     return new ArchiveSession(this);
   }
@@ -265,8 +272,8 @@ export class Archive {
 
   /**
    * How long an answer that needs the archive waits for it: the vendor forgot the campaign (the
-   * alternative is null) or the field is the archive's own (`history`). A live answer only waits
-   * `readTimeoutMs` for the archive's look-up before its vendor call.
+   * alternative is null) or the field is the archive's own (`history`). A live answer never waits
+   * for the archive: the vendor is asked first.
    */
   private get neededReadTimeoutMs(): number {
     return Math.max(this.deps.config.readTimeoutMs, NEEDED_READ_TIMEOUT_MS);
@@ -284,24 +291,38 @@ export class Archive {
     }
   }
 
-  /** What the archive knows of each id: null = not archived; ids missing = unknown (store unavailable). */
-  async meta(vendor: Vendor, ids: readonly string[]): Promise<Map<string, CampaignMeta | null>> {
-    const answer = new Map<string, CampaignMeta | null>();
-    const misses: string[] = [];
-    for (const id of ids) {
-      const cached = this.metaCache.get(metaKey(vendor, id));
-      if (cached === undefined) misses.push(id);
-      else answer.set(id, cached.firstSeenAt === null ? null : { firstSeenAt: cached.firstSeenAt });
+  /**
+   * Whether the campaign (or one of its figures) is known in memory to be past the vendor's
+   * retention. Never waits for the store: an id this process has not seen is looked up in the
+   * background, so a later request knows it; this one asks the vendor first.
+   */
+  isKnownPastRetention(vendor: Vendor, id: string, field?: ArchivedField): boolean {
+    const firstSeenAt = this.firstSeen.get(metaKey(vendor, id));
+    if (firstSeenAt === undefined) {
+      this.lookUp(vendor, id);
+      return false;
     }
-    if (misses.length === 0) return answer;
-    const found = await this.read((store) => store.meta(vendor, misses), this.deps.config.readTimeoutMs);
-    if (!found) return answer;
-    for (const id of misses) {
-      const meta = found.get(id) ?? null;
-      answer.set(id, meta);
-      this.metaCache.set(metaKey(vendor, id), { firstSeenAt: meta?.firstSeenAt ?? null }, meta ? {} : { ttl: UNKNOWN_META_TTL_MS });
+    return isPastRetention(vendor, firstSeenAt, this.now(), field);
+  }
+
+  private lookUp(vendor: Vendor, id: string): void {
+    const key = metaKey(vendor, id);
+    if (this.lookedUp.has(key)) return;
+    this.lookedUp.set(key, true);
+    if (this.toLookUp.size === 0) setImmediate(() => this.readFirstSightings());
+    const ids = this.toLookUp.get(vendor) ?? new Set<string>();
+    this.toLookUp.set(vendor, ids.add(id));
+  }
+
+  /** One store read per vendor for the ids of this turn; off the request path, a failure only leaves them unknown. */
+  private readFirstSightings(): void {
+    const batches = this.toLookUp;
+    this.toLookUp = new Map();
+    for (const [vendor, ids] of batches) {
+      void this.read((store) => store.meta(vendor, [...ids]), this.neededReadTimeoutMs).then((found) => {
+        for (const [id, meta] of found ?? []) this.noteSeen(vendor, id, meta.firstSeenAt);
+      });
     }
-    return answer;
   }
 
   /**
@@ -390,12 +411,14 @@ export class Archive {
     for (const id of ids) this.noteSeen(vendor, id, at);
   }
 
-  /** Updates a cached first sighting; an id never read stays uncached (the store may know it from earlier). */
+  /**
+   * Keeps the earliest first sighting known. One the store holds may be earlier still: a sighting
+   * known here is never earlier than the real one, so it never makes a live campaign look expired.
+   */
   private noteSeen(vendor: Vendor, id: string, at: number): void {
     const key = metaKey(vendor, id);
-    const cached = this.metaCache.get(key);
-    if (cached === undefined) return;
-    this.metaCache.set(key, { firstSeenAt: cached.firstSeenAt === null ? at : Math.min(cached.firstSeenAt, at) });
+    const known = this.firstSeen.get(key);
+    this.firstSeen.set(key, known === undefined ? at : Math.min(known, at));
   }
 }
 

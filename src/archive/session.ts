@@ -1,12 +1,12 @@
 import DataLoader from 'dataloader';
 import type { CampaignHistoryArgs, CampaignSnapshot } from '../__generated__/resolvers-types.js';
 import type { CampaignSource } from '../datasources/vendor.js';
-import type { CampaignRef, DataAvailability, TimeWindowArgs, Vendor } from '../domain.js';
+import type { CampaignRef, TimeWindowArgs, Vendor } from '../domain.js';
 import { badUserInput } from '../errors.js';
 import type { Archive, ArchivedView } from './index.js';
-import { hasShorterRetention, isPastRetention } from './retention.js';
+import { hasShorterRetention } from './retention.js';
 import { isDefaultWindow, setFigure, type ArchivedField, type Figures, type PartialFigures } from './figures.js';
-import type { CampaignMeta, RecentCampaign, RecentFilter, SnapshotRecord } from './store.js';
+import type { RecentCampaign, RecentFilter, SnapshotRecord } from './store.js';
 
 // A date (UTC midnight) or a date-time with its zone (`2025-03-01`, `2025-03-01T08:00:00+08:00`):
 // a bare local time would depend on the server's zone.
@@ -39,51 +39,117 @@ function perVendor<V>(
 }
 
 /**
- * One request's view of the archive. {@link wrap} decorates a vendor's CampaignSource, knowing
- * nothing of the vendor: it records what the vendor answers for the default view, answers from
- * the archive when the vendor no longer knows a campaign (or when the archive knows the campaign
- * is past the vendor's retention, without asking the vendor), and passes everything else through.
+ * One request's view of the archive, the tier behind the vendors: {@link campaign} asks the vendor
+ * first and reads the store only when the vendor does not know an id (or the campaign is known, in
+ * memory, to be past the vendor's retention); what the vendor answers for the default view is
+ * handed to the archive's write queue, off the request path.
  */
 export class ArchiveSession {
-  /** Campaigns of this request answered from the archive. */
-  private readonly archived = new Map<string, ArchivedView>();
   /** Default-view figures of this request's live campaigns, until all asked have answered. */
   private readonly collecting = new Map<string, { figures: PartialFigures; at: number; open: number }>();
-  private readonly metaOf: (vendor: Vendor, id: string) => Promise<CampaignMeta | null | undefined>;
   private readonly viewOf: (vendor: Vendor, id: string) => Promise<ArchivedView | undefined>;
   private readonly historyLoader = new DataLoader<HistoryKey, CampaignSnapshot[], string>((keys) => this.loadHistory(keys), {
     cacheKeyFn: (query) => JSON.stringify([query.vendor, query.since, query.until, query.id]),
   });
 
   constructor(private readonly archive: Archive) {
-    this.metaOf = perVendor((vendor, ids) => archive.meta(vendor, ids));
     this.viewOf = perVendor((vendor, ids) => archive.latest(vendor, ids));
   }
 
-  /** `source` with the archive in front; its vendor-specific methods pass through untouched. */
-  wrap<S extends CampaignSource>(vendor: Vendor, source: S): S {
-    const decorated: CampaignSource = {
-      validateId: (id) => source.validateId(id),
-      campaign: (id) => this.campaign(vendor, source, id),
-      availability: (id) => this.availability(vendor, source, id),
-      funnel: (id, window) => this.field(vendor, id, 'funnel', window, () => source.funnel(id, window)),
-      channels: (id, window) => this.field(vendor, id, 'channels', window, () => source.channels(id, window)),
-      lossReasons: (id, window) => this.field(vendor, id, 'lossReasons', window, () => source.lossReasons(id, window)),
-      sms: (id) => this.field(vendor, id, 'sms', {}, () => source.sms(id)),
-    };
-    return new Proxy(source, {
-      get(target, property) {
-        if (Object.hasOwn(decorated, property)) return Reflect.get(decorated, property);
-        const value: unknown = Reflect.get(target, property, target);
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
+  /**
+   * The campaign with its default view: from the vendor, or from the archive once the vendor is
+   * past it. `selected`: the figures the operation reads in their default view, the snapshot's.
+   */
+  async campaign(vendor: Vendor, source: CampaignSource, id: string, selected: ReadonlySet<ArchivedField>): Promise<CampaignRef | null> {
+    if (this.archive.isKnownPastRetention(vendor, id)) {
+      const view = await this.viewOf(vendor, id);
+      if (view) return this.answerArchived(vendor, id, view, 'expired');
+    }
+    const ref = await this.archive.live(vendor, () => source.campaign(id));
+    const at = this.archive.now();
+    if (ref) {
+      this.archive.saw(vendor, id, at);
+      const { view } = ref;
+      if (view) {
+        const figures: PartialFigures = {};
+        for (const field of selected) if (view[field] !== undefined) setFigure(figures, field, view[field]);
+        this.collect(vendor, id, figures, at);
+      }
+      return ref;
+    }
+    const view = await this.viewOf(vendor, id);
+    if (!view) return null;
+    this.archive.forgot(vendor, id, at);
+    return this.answerArchived(vendor, id, view, 'forgotten');
   }
 
-  /** When the archived figures of a campaign answered from the archive were fetched; null when live. */
-  asOf(vendor: Vendor, id: string): string | null {
-    const view = this.archived.get(key(vendor, id));
-    return view ? new Date(view.asOf).toISOString() : null;
+  private answerArchived(vendor: Vendor, id: string, view: ArchivedView, reason: 'expired' | 'forgotten'): CampaignRef {
+    this.archive.count(vendor, reason);
+    const { funnel = null, channels = null, sms = null, lossReasons = null } = view.figures;
+    return { vendor, id, view: { availability: 'ARCHIVED', funnel, channels, sms, lossReasons, asOf: view.asOf } };
+  }
+
+  /**
+   * A figure the campaign's view does not carry (Tencent loss reasons) or a custom window. The
+   * default view comes from the archive when the vendor drops that figure sooner than the campaign
+   * (Tencent loss reasons: 7 of 30 days) and the archive has it. A custom window always goes to the
+   * vendor, whose own rules apply: snapshots hold the default view only.
+   */
+  async field<F extends ArchivedField>(
+    vendor: Vendor,
+    id: string,
+    field: F,
+    window: TimeWindowArgs,
+    live: () => Promise<Figures[F]>,
+  ): Promise<Figures[F]> {
+    if (!isDefaultWindow(window)) return this.archive.live(vendor, live);
+    if (hasShorterRetention(vendor, field) && this.archive.isKnownPastRetention(vendor, id, field)) {
+      const kept = (await this.viewOf(vendor, id))?.figures[field];
+      if (kept !== undefined) {
+        this.archive.count(vendor, 'expired');
+        return kept;
+      }
+    }
+    const campaign = key(vendor, id);
+    const collected = this.open(campaign);
+    try {
+      const value = await this.archive.live(vendor, live);
+      setFigure(collected.figures, field, value);
+      collected.at = this.archive.now();
+      return value;
+    } finally {
+      this.close(vendor, id, collected);
+    }
+  }
+
+  private collect(vendor: Vendor, id: string, figures: PartialFigures, at: number): void {
+    const collected = this.open(key(vendor, id));
+    Object.assign(collected.figures, figures);
+    collected.at = Math.max(collected.at, at);
+    this.close(vendor, id, collected);
+  }
+
+  private open(campaign: string): { figures: PartialFigures; at: number; open: number } {
+    const collected = this.collecting.get(campaign) ?? { figures: {}, at: 0, open: 0 };
+    this.collecting.set(campaign, collected);
+    collected.open += 1;
+    return collected;
+  }
+
+  /**
+   * Once every figure this request asked of the campaign has answered, they go to the archive as
+   * one snapshot. (graphql-js starts all fields of an object in one pass, so none starts after the
+   * last settles.)
+   */
+  private close(vendor: Vendor, id: string, collected: { figures: PartialFigures; at: number; open: number }): void {
+    collected.open -= 1;
+    if (collected.open > 0) return;
+    setImmediate(() => {
+      const campaign = key(vendor, id);
+      if (collected.open > 0 || this.collecting.get(campaign) !== collected) return;
+      this.collecting.delete(campaign);
+      if (Object.keys(collected.figures).length > 0) this.archive.record(vendor, id, collected.figures, collected.at);
+    });
   }
 
   /** The campaign's snapshots within `since`/`until`, oldest first. */
@@ -101,98 +167,6 @@ export class ArchiveSession {
   /** Puts campaigns on the refresher's schedule (trackCampaigns). */
   track(vendor: Vendor, ids: readonly string[]): Promise<void> {
     return this.archive.track(vendor, ids);
-  }
-
-  private async campaign(vendor: Vendor, source: CampaignSource, id: string): Promise<CampaignRef | null> {
-    const meta = await this.metaOf(vendor, id);
-    if (meta && isPastRetention(vendor, meta.firstSeenAt, this.archive.now())) {
-      const view = await this.viewOf(vendor, id);
-      if (view) return this.answerArchived(vendor, id, view, 'expired');
-    }
-    const ref = await this.archive.live(vendor, () => source.campaign(id));
-    const at = this.archive.now();
-    if (ref) {
-      this.archive.saw(vendor, id, at);
-      return ref;
-    }
-    const view = await this.viewOf(vendor, id);
-    if (!view) return null;
-    this.archive.forgot(vendor, id, at);
-    return this.answerArchived(vendor, id, view, 'forgotten');
-  }
-
-  private answerArchived(vendor: Vendor, id: string, view: ArchivedView, reason: 'expired' | 'forgotten'): CampaignRef {
-    this.archived.set(key(vendor, id), view);
-    this.archive.count(vendor, reason);
-    return { vendor, id };
-  }
-
-  private availability(vendor: Vendor, source: CampaignSource, id: string): Promise<DataAvailability> {
-    if (this.archived.has(key(vendor, id))) return Promise.resolve('ARCHIVED');
-    return this.archive.live(vendor, () => source.availability(id));
-  }
-
-  /**
-   * A figure of the default view comes from the archive when the campaign does, or when the vendor
-   * drops that figure sooner than the campaign (Tencent loss reasons: 7 of 30 days) and the archive
-   * has it. A custom window always goes to the vendor, whose own rules apply (Tencent refuses a
-   * window past its retention as BAD_USER_INPUT): snapshots hold the default view only.
-   */
-  private async field<F extends ArchivedField>(
-    vendor: Vendor,
-    id: string,
-    field: F,
-    window: TimeWindowArgs,
-    live: () => Promise<Figures[F]>,
-  ): Promise<Figures[F]> {
-    const defaultView = isDefaultWindow(window);
-    if (defaultView) {
-      const archived = this.archived.get(key(vendor, id));
-      if (archived) return archived.figures[field] ?? null;
-      if (hasShorterRetention(vendor, field)) {
-        const meta = await this.metaOf(vendor, id);
-        if (meta && isPastRetention(vendor, meta.firstSeenAt, this.archive.now(), field)) {
-          const kept = (await this.viewOf(vendor, id))?.figures[field];
-          if (kept !== undefined) {
-            this.archive.count(vendor, 'expired');
-            return kept;
-          }
-        }
-      }
-    }
-    return defaultView ? this.recordField(vendor, id, field, live) : this.archive.live(vendor, live);
-  }
-
-  /**
-   * Asks the vendor for a figure of the default view and collects the answer; once every figure
-   * this request asked of the campaign has answered, they go to the archive as one snapshot.
-   * (graphql-js starts all fields of an object in one pass, so none starts after the last settles.)
-   */
-  private async recordField<F extends ArchivedField>(
-    vendor: Vendor,
-    id: string,
-    field: F,
-    live: () => Promise<Figures[F]>,
-  ): Promise<Figures[F]> {
-    const campaign = key(vendor, id);
-    const collected = this.collecting.get(campaign) ?? { figures: {}, at: 0, open: 0 };
-    this.collecting.set(campaign, collected);
-    collected.open += 1;
-    try {
-      const value = await this.archive.live(vendor, live);
-      setFigure(collected.figures, field, value);
-      collected.at = this.archive.now();
-      return value;
-    } finally {
-      collected.open -= 1;
-      if (collected.open === 0) {
-        setImmediate(() => {
-          if (collected.open > 0 || this.collecting.get(campaign) !== collected) return;
-          this.collecting.delete(campaign);
-          if (Object.keys(collected.figures).length > 0) this.archive.record(vendor, id, collected.figures, collected.at);
-        });
-      }
-    }
   }
 
   private async loadHistory(queries: readonly HistoryKey[]): Promise<Array<CampaignSnapshot[] | Error>> {

@@ -8,6 +8,7 @@ import { archiveUnavailable, badUserInput } from '../errors.js';
 import { summarizeCampaigns, type CampaignFigures } from '../summary.js';
 import { resolveApp } from './app.js';
 import { loadCampaignInputs } from './campaignInputs.js';
+import { figureOf } from './campaignRefs.js';
 
 const MAX_PAGE = 200;
 
@@ -53,11 +54,11 @@ export const Discovery: DiscoveryResolvers = {
       refs.map(async (loading): Promise<CampaignFigures | null> => {
         const ref = await loading;
         if (!ref) return null;
-        const source = ctx.sources[ref.vendor];
+        // The default view the campaign carries (live or archived); Tencent loss reasons load on their own.
         const [funnel, channels, lossReasons] = await Promise.all([
-          source.funnel(ref.id, {}),
-          source.channels(ref.id, {}),
-          source.lossReasons(ref.id, {}),
+          figureOf(ctx, ref, 'funnel', {}),
+          figureOf(ctx, ref, 'channels', {}),
+          figureOf(ctx, ref, 'lossReasons', {}),
         ]);
         return { funnel, channels, lossReasons };
       }),

@@ -1,6 +1,7 @@
 import { Kind, valueFromASTUntyped, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import type { Context } from '../context.js';
 import { VENDORS } from '../datasources/index.js';
+import { isArchivedField, isDefaultWindow, type ArchivedField, type Figures } from '../archive/figures.js';
 import type { CampaignSource, WindowedField } from '../datasources/vendor.js';
 import type { CampaignRef, TimeWindowArgs, Vendor } from '../domain.js';
 import { badUserInput } from '../errors.js';
@@ -9,36 +10,38 @@ function isVendor(value: unknown): value is Vendor {
   return VENDORS.includes(value as Vendor);
 }
 
-const WINDOWED_FIELDS: ReadonlySet<string> = new Set<WindowedField>(['funnel', 'channels', 'lossReasons']);
-
 /**
  * Checks the `since`/`until` of every windowed Campaign field the operation selects under this
- * field, so a bad window is refused before the campaign (and its vendor call) is loaded.
+ * field, so a bad window is refused before the campaign (and its vendor call) is loaded. Returns
+ * the figures selected in their default view: those the archive records of this request.
  */
-function validateSelectedWindows(source: CampaignSource, info: GraphQLResolveInfo): void {
-  if (!source.validateWindow) return;
+function selectedDefaultFigures(source: CampaignSource, info: GraphQLResolveInfo): Set<ArchivedField> {
+  const defaults = new Set<ArchivedField>();
   const visit = (selectionSet: SelectionSetNode | undefined, seen: Set<string>): void => {
     for (const selection of selectionSet?.selections ?? []) {
       if (selection.kind === Kind.INLINE_FRAGMENT) visit(selection.selectionSet, seen);
       else if (selection.kind === Kind.FRAGMENT_SPREAD) {
         const name = selection.name.value;
         if (!seen.has(name)) visit(info.fragments[name]?.selectionSet, new Set([...seen, name]));
-      } else if (WINDOWED_FIELDS.has(selection.name.value)) {
+      } else if (isArchivedField(selection.name.value)) {
+        const field = selection.name.value;
         const window: TimeWindowArgs = {};
         for (const argument of selection.arguments ?? []) {
           const value = valueFromASTUntyped(argument.value, info.variableValues);
           if (argument.name.value === 'since' || argument.name.value === 'until') window[argument.name.value] = value as string | null;
         }
-        source.validateWindow?.(selection.name.value as WindowedField, window);
+        if (field !== 'sms') source.validateWindow?.(field, window);
+        if (isDefaultWindow(window)) defaults.add(field);
       }
     }
   };
   for (const fieldNode of info.fieldNodes) visit(fieldNode.selectionSet, new Set());
+  return defaults;
 }
 
 /**
  * Checks every id (and selected window) before any vendor call, then asks the vendor's
- * per-request source. Returns one promise per id on purpose: a failing id (or batch) nulls its
+ * per-request source, with the archive behind it. The campaigns carry their default view. Returns one promise per id on purpose: a failing id (or batch) nulls its
  * own entries, not the whole list.
  */
 export function loadCampaigns(
@@ -50,6 +53,27 @@ export function loadCampaigns(
   if (!isVendor(vendor)) throw badUserInput(`Unknown vendor "${String(vendor)}"`, 'vendor');
   const source = ctx.sources[vendor];
   for (const id of ids) source.validateId(id);
-  validateSelectedWindows(source, info);
-  return ids.map((id) => source.campaign(id));
+  const defaults = selectedDefaultFigures(source, info);
+  const { archive } = ctx;
+  // Vendor first; the archive answers for ids the vendor no longer knows (or is known to be past).
+  return ids.map((id) => (archive ? archive.campaign(vendor, source, id, defaults) : source.campaign(id)));
+}
+
+/**
+ * A figure of the default view is read from the campaign's loaded view when it carries it; a
+ * windowed argument (or a figure the view leaves to a call of its own, Tencent loss reasons) goes
+ * back to the vendor's loader, with the archive behind it.
+ */
+export function figureOf<F extends ArchivedField>(
+  ctx: Context,
+  campaign: CampaignRef,
+  field: F,
+  window: TimeWindowArgs,
+): Figures[F] | Promise<Figures[F]> {
+  const carried = isDefaultWindow(window) ? campaign.view?.[field] : undefined;
+  if (carried !== undefined) return carried as Figures[F];
+  const source = ctx.sources[campaign.vendor];
+  const live = (): Promise<Figures[F]> =>
+    (field === 'sms' ? source.sms(campaign.id) : source[field as WindowedField](campaign.id, window)) as Promise<Figures[F]>;
+  return ctx.archive ? ctx.archive.field(campaign.vendor, campaign.id, field, window, live) : live();
 }

@@ -75,7 +75,17 @@ export function createAliyunSource(
   };
   return {
     validateId: validateMessageId,
-    campaign: async (id) => ((await figures.load(id)) ? { vendor: 'ALIYUN', id } : null),
+    // One QueryPushStatByMsg answer is the whole default view: the Campaign's plain fields read it from the parent.
+    campaign: async (id) => {
+      const found = await figures.load(id);
+      return found
+        ? {
+            vendor: 'ALIYUN',
+            id,
+            view: { availability: found.availability, funnel: found.funnel, channels: [], lossReasons: [], sms: found.sms },
+          }
+        : null;
+    },
     // Unreachable through GraphQL for an unknown id (its campaign is null); nothing is published for it.
     availability: async (id) => (await figures.load(id))?.availability ?? 'PENDING',
     funnel: async (id) => (await figures.load(id))?.funnel ?? null,

@@ -192,7 +192,17 @@ export class JPushLoaders {
     };
     return {
       validateId: validateMsgId,
-      campaign: async (id) => ((await report(id)) ? { vendor: 'JPUSH', id } : null),
+      // The report is the whole default view: the Campaign's plain fields read it from the parent.
+      campaign: async (id) => {
+        const found = await report(id);
+        return found
+          ? {
+              vendor: 'JPUSH',
+              id,
+              view: { availability: 'READY', funnel: found.funnel, channels: found.channels, lossReasons: [], sms: null },
+            }
+          : null;
+      },
       // JPush publishes figures as deliveries happen: any id it answers for is READY.
       availability: async (id) => {
         await report(id);

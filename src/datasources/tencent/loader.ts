@@ -204,11 +204,19 @@ export function createTencentSource(batchers: TencentBatchers, signal?: AbortSig
   return {
     validateId: (id) => checkId(id, 'id'),
     validateWindow: (field, args) => void checkWindow(args, field === 'lossReasons' ? LOSS_WINDOW : STATISTICS_WINDOW, now()),
-    campaign: async (id) => ((await statistics.load({ taskId: id, window: DEFAULT_WINDOW })) ? { vendor: 'TENCENT', id } : null),
+    // The default-window statistics carry funnel and channels; loss reasons are a call of their own, made only when selected.
+    campaign: async (id) => {
+      const found = await statistics.load({ taskId: id, window: DEFAULT_WINDOW });
+      return found
+        ? { vendor: 'TENCENT', id, view: { availability: 'READY', funnel: found.funnel, channels: found.channels, sms: null } }
+        : null;
+    },
     availability: async () => 'READY',
     // Null when Tencent has no figures for the task in that window.
-    funnel: async (id, args) => (await statistics.load({ taskId: id, window: checkWindow(args, STATISTICS_WINDOW, now()) }))?.funnel ?? null,
-    channels: async (id, args) => (await statistics.load({ taskId: id, window: checkWindow(args, STATISTICS_WINDOW, now()) }))?.channels ?? null,
+    funnel: async (id, args) =>
+      (await statistics.load({ taskId: id, window: checkWindow(args, STATISTICS_WINDOW, now()) }))?.funnel ?? null,
+    channels: async (id, args) =>
+      (await statistics.load({ taskId: id, window: checkWindow(args, STATISTICS_WINDOW, now()) }))?.channels ?? null,
     // A task absent from the loss answer lost nothing Tencent recorded in that window.
     lossReasons: async (id, args) => (await loss.load({ taskId: id, window: checkWindow(args, LOSS_WINDOW, now()) })) ?? [],
     sms: async () => null,
