@@ -155,6 +155,11 @@ describe('JPush app group: group/messages/detail', () => {
     const [odd, good] = await Promise.all([codeOf(request.funnel('odd1', {})), request.funnel('good1', {})]);
     expect(odd).toEqual({ code: 'VENDOR_ERROR', vendor: 'JPUSH', vendorCode: 'MALFORMED_RESPONSE' });
     expect(good).toEqual(expectedFunnel(sim.messageDetail('good1') ?? DOC_EXAMPLE));
+    // The failure is not cached: a later request asks JPush again, for the odd id alone.
+    const later = source();
+    const [oddAgain, goodAgain] = await Promise.all([codeOf(later.funnel('odd1', {})), later.funnel('good1', {})]);
+    expect([oddAgain, goodAgain]).toEqual([odd, good]);
+    expect(sim.requestsTo('group/messages/detail').map((call) => call.query.get('group_msgids'))).toEqual(['odd1,good1', 'odd1']);
     sim.setMessage('odd2', { group_msgid: 5 });
     expect(await codeOf(source().funnel('odd2', {}))).toEqual({
       code: 'VENDOR_ERROR',
@@ -162,7 +167,7 @@ describe('JPush app group: group/messages/detail', () => {
       vendorCode: 'MALFORMED_RESPONSE',
       status: 200,
     });
-    expect(sim.requestsTo('group/messages/detail')).toHaveLength(2);
+    expect(sim.requestsTo('group/messages/detail')).toHaveLength(3);
   });
 
   it('refuses an id that is no group_msgid before any call, and reports the vendor refusing the credentials', async () => {
