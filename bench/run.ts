@@ -62,7 +62,9 @@ async function main(): Promise<number> {
     node: process.version,
     kernel: release(),
   };
-  console.log(`pushgraph bench: ${machine.nproc} × ${machine.cpu}, ${machine.memoryGiB} GiB, node ${machine.node}; vendor latency ${latencyMs} ms`);
+  console.log(
+    `pushgraph bench: ${machine.nproc} × ${machine.cpu}, ${machine.memoryGiB} GiB, node ${machine.node}; vendor latency ${latencyMs} ms`,
+  );
   if (values['without-archive']) console.log('DIAGNOSTIC RUN: pushgraph without its campaign archive');
 
   const started = performance.now();
@@ -90,6 +92,22 @@ async function main(): Promise<number> {
   const service = await start(serviceKind, serviceEnv());
   let floor: Promise<ServerProcess> | undefined;
   const report = new Report();
+  // At rest: just started, its embedded archive open on disk (DATA_DIR), nothing asked yet; the floor beside it.
+  {
+    const restingFloor = await (floor ??= start('floor', otherEnv));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const [ours, theirs] = await Promise.all([service.usage(), restingFloor.usage()]);
+    const MiB = 2 ** 20;
+    report.add({
+      scenario: 0,
+      key: 'rest.rss',
+      label: 'RSS at rest after start (archive open on disk)',
+      value: ours.rss / MiB,
+      unit: 'MiB',
+      detail: `floor (bare Apollo, same dependencies loaded): ${(theirs.rss / MiB).toFixed(0)} MiB; compiled JavaScript, no tsx`,
+      verdict: { kind: 'goal', target: 'goal ≤ 160', pass: ours.rss / MiB <= 160 },
+    });
+  }
   const context: BenchContext = {
     fakes,
     service,
@@ -116,7 +134,9 @@ async function main(): Promise<number> {
 
   const failed = report.failedChecks();
   const missed = report.missedGoals();
-  console.log(`\n${report.figures.length} figures in ${seconds.toFixed(0)} s; ${failed.length} failed checks, ${missed.length} missed goals`);
+  console.log(
+    `\n${report.figures.length} figures in ${seconds.toFixed(0)} s; ${failed.length} failed checks, ${missed.length} missed goals`,
+  );
   for (const figure of failed) console.log(`  FAILED: ${figure.label} = ${figure.value.toFixed(2)} (${figure.detail ?? ''})`);
   const results = {
     date: new Date().toISOString(),
