@@ -61,7 +61,16 @@ export async function hotThroughput(context: BenchContext): Promise<void> {
     if (!isDeepStrictEqual(JSON.parse(a.text), expected) || !isDeepStrictEqual(JSON.parse(b.text), expected))
       throw new Error(`distinct operation ${k} answers differ`);
   }
-  const distinctRequests = distinct.map((text) => ({ method: 'POST' as const, body: JSON.stringify({ query: text, variables: { ids } }) }));
+  // 20 aliasings cycled would each repeat, so every request also gets a comment of its own: no
+  // response cache can serve any of them (the floor parses the same text).
+  let sent = 0;
+  const distinctRequests = distinct.map((text) => ({
+    method: 'POST' as const,
+    setupRequest: (request: { body?: string }) => ({
+      ...request,
+      body: JSON.stringify({ query: `${text} # ${sent++}`, variables: { ids } }),
+    }),
+  }));
 
   // Repeated: every answer is checked against the one above (autocannon counts any other as a mismatch).
   const load = (server: ServerProcess, mode: Mode, seconds: number, expectBody: string): Promise<Result> =>
