@@ -11,6 +11,13 @@ declare module 'autocannon' {
     pipelining?: number;
     /** Responses with another body are counted in `mismatches`. */
     expectBody?: string;
+    /** Sent in turn on every connection, each with its own body. */
+    requests?: Array<{
+      method?: 'GET' | 'POST';
+      headers?: Record<string, string>;
+      body?: string;
+      setupRequest?: (request: { body?: string }) => { body?: string };
+    }>;
   }
 
   export interface Histogram {

@@ -1,3 +1,4 @@
+import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startStandaloneServer } from '@apollo/server/standalone';
@@ -87,8 +88,11 @@ async function start(kind: ServerKind): Promise<{ url: string; stop(): Promise<v
       const metrics = new Metrics();
       const cache = countingCache(new LruAnswerCache(), (outcome) => metrics.cacheLookups.inc({ outcome }));
       const vendors = await startVendors({ config, env: process.env, cache, logger, metrics, slotClocks: localSlotClocks });
-      const apollo = buildServer({ logger, config });
-      const { url } = await startStandaloneServer(apollo, { listen: { port: 0, host: '127.0.0.1' }, context: async () => createContext(vendors) });
+      const apollo = buildServer({ logger, config, responseCache: new InMemoryLRUCache<string>({ maxSize: 32 * 1024 * 1024 }) });
+      const { url } = await startStandaloneServer(apollo, {
+        listen: { port: 0, host: '127.0.0.1' },
+        context: async () => createContext(vendors),
+      });
       return {
         url: `${url.replace(/\/$/, '')}/graphql`,
         stop: async () => {

@@ -16,6 +16,7 @@ export interface Figure {
 }
 
 const SCENARIO_TITLES: Record<number, string> = {
+  0: 'Memory at rest: pushgraph just started vs the floor',
   1: 'Vendor calls vs the physical minimum (calls / ceil(N / batch))',
   2: 'Latency overhead: 100-campaign JPush query vs one direct call to the fake',
   3: 'Hot-cache throughput vs a minimal Apollo Server (the floor)',
@@ -41,7 +42,9 @@ export class Report {
       this.lastScenario = figure.scenario;
       console.log(`\n${figure.scenario}. ${SCENARIO_TITLES[figure.scenario] ?? ''}`);
     }
-    const verdict = figure.verdict ? `  [${figure.verdict.pass ? 'ok' : figure.verdict.kind === 'check' ? 'FAIL' : 'MISS'} ${figure.verdict.target}]` : '';
+    const verdict = figure.verdict
+      ? `  [${figure.verdict.pass ? 'ok' : figure.verdict.kind === 'check' ? 'FAIL' : 'MISS'} ${figure.verdict.target}]`
+      : '';
     const detail = figure.detail ? `  (${figure.detail})` : '';
     console.log(`  ${figure.label.padEnd(52)} ${format(figure.value, figure.unit).padStart(9)} ${figure.unit}${detail}${verdict}`);
   }

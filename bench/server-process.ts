@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import type { ChildMessage, ChildRequest, ProcessUsage, ServerKind } from './protocol.js';
 
 /** A request without its id (the id is added when it is sent). */
@@ -17,15 +19,49 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CHILD = join(ROOT, 'dist', 'bench-child.js');
+let built: Promise<void> | undefined;
 
 /**
- * Starts one server of the bench in a child process (tsx loader, --expose-gc so memory figures
+ * The servers run compiled JavaScript, as `npm start` does (not the tsx loader): src/ as
+ * `npm run build:server` lays it out in dist/, and the bench's child bundled beside it, its
+ * imports of src/ pointing at the compiled files.
+ */
+function buildChild(): Promise<void> {
+  return (built ??= (async () => {
+    const common = { platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning', absWorkingDir: ROOT } as const;
+    await build({ ...common, entryPoints: ['src/**/*.ts'], outdir: 'dist' });
+    await build({
+      ...common,
+      entryPoints: ['bench/child.ts'],
+      outfile: CHILD,
+      bundle: true,
+      packages: 'external',
+      plugins: [
+        {
+          name: 'compiled-src',
+          setup(builder) {
+            builder.onResolve({ filter: /^\.\.\/src\// }, (args) => ({ path: args.path.replace(/^\.\.\/src\//, './'), external: true }));
+          },
+        },
+      ],
+    });
+  })());
+}
+
+/**
+ * Starts one server of the bench in a child process (compiled JavaScript, --expose-gc so memory figures
  * are taken after a collection). `cpuProfileDir` adds --cpu-prof: the profile is written on stop.
  */
-export async function startServerProcess(kind: ServerKind, env: Record<string, string>, options: { cpuProfileDir?: string } = {}): Promise<ServerProcess> {
-  const args = ['--import', 'tsx', '--expose-gc'];
-  // One profile per thread (the tsx loader has a thread of its own), named by pid and thread.
+export async function startServerProcess(
+  kind: ServerKind,
+  env: Record<string, string>,
+  options: { cpuProfileDir?: string } = {},
+): Promise<ServerProcess> {
+  await buildChild();
+  const args = ['--expose-gc'];
+  // One profile per thread, named by pid and thread.
   if (options.cpuProfileDir) args.push('--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir);
   const child: ChildProcess = spawn(process.execPath, [...args, CHILD, kind], {
     env: { PATH: process.env.PATH ?? '', ...env },

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { Archive } from './archive/index.js';
 import { countingCache, LruAnswerCache } from './cache.js';
 import { readConfig, type Config, type Env } from './config.js';
@@ -41,7 +42,16 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
   const slotClocks = redis ? redisSlotClocks(redis) : localSlotClocks;
   const sharedQuotas = redis ? redisQuotas(redis) : undefined;
   const vendors = await startVendors({ config, env, cache, logger, metrics, slotClocks, sharedQuotas });
-  const apollo = buildServer({ logger, config, persistedQueries: redis ? new RedisKeyValueCache(redis) : undefined });
+  const apollo = buildServer({
+    logger,
+    config,
+    persistedQueries: redis ? new RedisKeyValueCache(redis) : undefined,
+    // Bounded by total size (characters of JSON): a burst of distinct answers cannot grow the heap.
+    responseCache: redis
+      ? new RedisKeyValueCache(redis, 'pushgraph:response:')
+      : new InMemoryLRUCache<string>({ maxSize: 32 * 1024 * 1024 }),
+    onResponseCache: (outcome) => metrics.responseCacheLookups.inc({ outcome }),
+  });
   await apollo.start();
   // Opens its store in the background: the service answers live while it starts (or is down).
   const archive = new Archive({ config: config.archive, vendors, logger, metrics });

@@ -43,6 +43,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly responseCacheLookups = new Counter({
+    name: 'pushgraph_response_cache_lookups_total',
+    help: 'Whole-answer cache lookups of queries, by outcome (hit, miss)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   /** Time a vendor call waited for its quota slot (Tencent 1/s, JPush per-minute, Alibaba concurrency). */
   readonly quotaWait = new Histogram({
     name: 'pushgraph_vendor_quota_wait_seconds',

@@ -2,10 +2,12 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import ApolloServerPluginResponseCache from '@apollo/server-plugin-response-cache';
+import { createHash } from 'node:crypto';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { mergeTypeDefs } from '@graphql-tools/merge';
-import type { DocumentNode, GraphQLSchema } from 'graphql';
+import { BREAK, visit, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { Config } from './config.js';
 import type { Context } from './context.js';
 import { requestErrorStatus } from './http/status-codes.js';
@@ -33,6 +35,10 @@ export interface ServerOptions {
   config: Config;
   /** Where automatic persisted queries live; Redis with REDIS_URL so every replica knows every hash. */
   persistedQueries?: KeyValueCache<string>;
+  /** Whole answers of repeated queries: Redis with REDIS_URL (shared by replicas), a bounded LRU otherwise. */
+  responseCache: KeyValueCache<string>;
+  /** Counts response-cache lookups (hit, miss) for /metrics. */
+  onResponseCache?: (outcome: 'hit' | 'miss') => void;
 }
 
 export function buildServer(options: ServerOptions): ApolloServer<Context> {
@@ -58,6 +64,7 @@ export function buildServer(options: ServerOptions): ApolloServer<Context> {
       // Vendor figures are reused for CACHE_TTL_SECONDS here, so a router may reuse them as long.
       ApolloServerPluginCacheControl({ defaultMaxAge: config.cacheTtlSeconds, calculateHttpHeaders: true }),
       privateWhenKeyed(config),
+      ...responseCache(options),
       // GraphiQL is served by us from local files (no CDN); Apollo's landing page loads from one.
       ApolloServerPluginLandingPageDisabled(),
     ],
@@ -82,4 +89,51 @@ function privateWhenKeyed(config: Config): ApolloServerPlugin<Context> {
       };
     },
   };
+}
+
+/**
+ * Repeated queries answered whole from the cache, for as long as their cache hints allow (at most
+ * CACHE_TTL_SECONDS). The plugin keys by query text, operation name and variables, never caches
+ * mutations or answers with errors, and keeps PRIVATE answers (all of them when keyed) per session:
+ * the SHA-256 of the caller's bearer key, so two keys never share and the key never reaches the store.
+ * `_entities` is cached too: the router sends the representations as variables, so they are in the key.
+ */
+function responseCache(options: ServerOptions): Array<ApolloServerPlugin<Context>> {
+  const { onResponseCache } = options;
+  const cache = ApolloServerPluginResponseCache<Context>({
+    cache: options.responseCache,
+    sessionId: async ({ request }) => {
+      const key = /^Bearer\s+(\S+)\s*$/i.exec(request.http?.headers.get('authorization') ?? '')?.[1];
+      return key === undefined ? null : createHash('sha256').update(key).digest('hex');
+    },
+    // recentCampaigns is pushgraph's own discovery state, changed by every campaign asked and every
+    // trackCampaigns: an answer cached for the TTL would hide campaigns just seen.
+    shouldReadFromCache: async ({ document }) => !selectsField(document, 'recentCampaigns'),
+    shouldWriteToCache: async ({ document }) => !selectsField(document, 'recentCampaigns'),
+  });
+  if (!onResponseCache) return [cache];
+  const counted: ApolloServerPlugin<Context> = {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ operation, metrics }) {
+          if (operation?.operation === 'query') onResponseCache(metrics.responseCacheHit ? 'hit' : 'miss');
+        },
+      };
+    },
+  };
+  return [cache, counted];
+}
+
+/** Whether the document asks `field` anywhere (a Query-only field: anywhere means at the root, fragments included). */
+function selectsField(document: DocumentNode | undefined, field: string): boolean {
+  let found = false;
+  if (document)
+    visit(document, {
+      Field: (node) => {
+        if (node.name.value !== field) return undefined;
+        found = true;
+        return BREAK;
+      },
+    });
+  return found;
 }

@@ -41,6 +41,9 @@ interface Sample {
   peakBytes: number;
 }
 
+/** The campaigns of the last answer of each N, for the floor to answer the same. */
+const lastAnswers = new Map<number, unknown[]>();
+
 /** Asks N fresh ids; throws unless each is answered and JPush got ceil(N/100) calls. */
 async function ask(context: BenchContext, query: string, n: number): Promise<number> {
   const { fakes, service } = context;
@@ -50,7 +53,9 @@ async function ask(context: BenchContext, query: string, n: number): Promise<num
   const answer = await gql(service.url, query, { ids });
   const wallMs = performance.now() - started;
   const { calls } = countCalls(fakes.jpush.server.requests, mark, JPUSH_PATH('messages/detail'), jpushMsgIds);
-  if (answeredCampaigns(answer).length !== n || calls !== Math.ceil(n / 100)) throw new Error(`N=${n}: ${calls} JPush calls`);
+  const campaigns = answeredCampaigns(answer);
+  if (campaigns.length !== n || calls !== Math.ceil(n / 100)) throw new Error(`N=${n}: ${calls} JPush calls`);
+  lastAnswers.set(n, campaigns);
   return wallMs;
 }
 
@@ -124,15 +129,72 @@ async function measureScale(context: BenchContext): Promise<void> {
       `heap retained ${((retainedBytes[index] ?? 0) / n / 1024).toFixed(1)} KiB/id; peak RSS +${(m.peakBytes / n / 1024).toFixed(1)} KiB/id`;
     const previous = rows[index - 1];
     if (!previous) {
-      report.add({ scenario: 6, key: `scale.${n}`, label: `N=${n}: service CPU for the request`, value: m.cpuMs * 1000, unit: 'µs', detail });
+      report.add({
+        scenario: 6,
+        key: `scale.${n}`,
+        label: `N=${n}: service CPU for the request`,
+        value: m.cpuMs * 1000,
+        unit: 'µs',
+        detail,
+      });
       return;
     }
     const marginal = ((m.cpuMs - previous.median.cpuMs) * 1000) / (n - previous.n);
-    report.add({ scenario: 6, key: `scale.${n}`, label: `N=${n}: service CPU per extra id (from N=${previous.n})`, value: marginal, unit: 'µs/id', detail });
+    report.add({
+      scenario: 6,
+      key: `scale.${n}`,
+      label: `N=${n}: service CPU per extra id (from N=${previous.n})`,
+      value: marginal,
+      unit: 'µs/id',
+      detail,
+    });
   });
+  const floorCpu = await floorCpuPerCampaign(context, query, rows);
   context.raw.scale = rows.map(({ n, samples }, index) => ({
     n,
+    floorCpuMicrosPerId: floorCpu[n] === undefined ? undefined : round(floorCpu[n]),
     retainedBytes: retainedBytes[index],
     samples: samples.map((sample) => ({ wallMs: round(sample.wallMs), cpuMs: round(sample.cpuMs), peakBytes: sample.peakBytes })),
   }));
+}
+
+/**
+ * CPU per campaign of the floor (bare Apollo answering the same JSON from memory) beside the
+ * service's, N = 1000…5000: what the service spends per campaign (vendor call, validation,
+ * mapping, caches, archive) over what graphql-js alone needs to produce that answer.
+ */
+async function floorCpuPerCampaign(
+  context: BenchContext,
+  query: string,
+  rows: Array<{ n: number; median: Sample }>,
+): Promise<Record<number, number>> {
+  const { report } = context;
+  const floor = await context.floor();
+  const perId: Record<number, number> = {};
+  for (const { n, median: m } of rows.filter((row) => row.n >= 1000)) {
+    await floor.setFloorData(lastAnswers.get(n) ?? []);
+    const ids = jpushIds(n);
+    // A warm-up at this size, then the median of three.
+    await gql(floor.url, query, { ids });
+    const samples: number[] = [];
+    for (let repetition = 0; repetition < 3; repetition++) {
+      const before = await settle(floor);
+      await gql(floor.url, query, { ids });
+      const after = await settle(floor);
+      samples.push((cpuMicros(after) - cpuMicros(before)) / 1000);
+    }
+    const floorMs = median(samples);
+    perId[n] = (floorMs / n) * 1000;
+    const ratio = m.cpuMs / floorMs;
+    report.add({
+      scenario: 6,
+      key: `scale.floor.${n}`,
+      label: `N=${n}: CPU per campaign, service / floor`,
+      value: ratio,
+      unit: 'ratio',
+      detail: `${((m.cpuMs / n) * 1000).toFixed(0)} vs ${perId[n]!.toFixed(0)} µs/campaign`,
+      verdict: { kind: 'goal', target: 'goal ≤ 1.25', pass: ratio <= 1.25 },
+    });
+  }
+  return perId;
 }
