@@ -265,7 +265,8 @@ export async function buildHttp(deps: HttpDeps) {
     handler: apollo,
     onSend: async (request, reply, payload) => {
       if (executed.has(request) && typeof payload === 'string') {
-        const outcome = reply.statusCode >= 400 ? 'error' : payload.includes('"errors":') ? 'partial' : 'ok';
+        // Apollo writes `errors` first (orderExecutionResultFields): no need to scan a 300 KB answer.
+        const outcome = reply.statusCode >= 400 ? 'error' : payload.startsWith('{"errors":') ? 'partial' : 'ok';
         metrics.operations.inc({ outcome });
       }
       return payload;
