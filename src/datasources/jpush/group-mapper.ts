@@ -1,6 +1,6 @@
 import type { ChannelStat, Funnel } from '../../domain.js';
 import type { JPushGroupMessageDetailParsed } from './group-types.js';
-import type { JPushReport } from './mapper.js';
+import { sum, type JPushReport } from './mapper.js';
 
 type Channel = ChannelStat['channel'];
 
@@ -17,13 +17,6 @@ const ANDROID_DETAILS: Record<string, Channel> = {
 };
 
 const count = (value: number | null | undefined): number | null => value ?? null;
-
-/** A figure JPush did not report is null, not 0; the sum is null only when no row reported it. */
-function sum(values: ReadonlyArray<number | null>): number | null {
-  let total: number | null = null;
-  for (const value of values) if (value !== null) total = (total ?? 0) + value;
-  return total;
-}
 
 function row(
   channel: Channel,

@@ -71,7 +71,7 @@ function lookup<T>(table: Record<string, T>, key: string): T | undefined {
 }
 
 /** Sum of the figures JPush reported; null when it reported none (a missing figure is not 0). */
-function sum(values: ReadonlyArray<number | null | undefined>): number | null {
+export function sum(values: ReadonlyArray<number | null | undefined>): number | null {
   let total: number | null = null;
   for (const value of values) if (value !== null && value !== undefined) total = (total ?? 0) + value;
   return total;
