@@ -241,10 +241,7 @@ describe('Tencent TIMPush datasource against the strict fake', () => {
   });
 
   it('turns an answer of the wrong shape into VENDOR_ERROR for the fields that needed it', async () => {
-    const fake = await startFakeServer(() => ({
-      status: 200,
-      body: { ActionStatus: 'OK', ErrorCode: 0, Results: [{ TaskID: 'odd-1', TotalCount: 'many' }] },
-    }));
+    const fake = await startFakeServer(() => ({ status: 200, body: { ActionStatus: 'OK', ErrorCode: 0, Results: 'many' } }));
     running.push(fake);
     const app = await startTestApp({ TENCENT_API_URL: fake.url, TENCENT_SDK_APP_ID: '1400000001', TENCENT_SECRET_KEY: 'k' });
     running.push(app);
@@ -255,6 +252,31 @@ describe('Tencent TIMPush datasource against the strict fake', () => {
     expect(answer.errors?.map((error) => error.extensions)).toEqual(
       [0, 1].map(() => ({ code: 'VENDOR_ERROR', vendor: 'TENCENT', vendorCode: 'MALFORMED_RESPONSE', status: 200 })),
     );
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('an unreadable TaskID of a statistics call fails alone: its neighbour in the same call is answered exactly', async () => {
+    const fake = await startFakeServer(() => ({
+      status: 200,
+      body: {
+        ActionStatus: 'OK',
+        ErrorCode: 0,
+        Results: [
+          { TaskID: 'odd-1', TotalCount: 'many' },
+          { TaskID: 'odd-2', TotalCount: 10, SentCount: 9, DeliveredCount: 8, ClickCount: 1 },
+        ],
+      },
+    }));
+    running.push(fake);
+    const app = await startTestApp({ TENCENT_API_URL: fake.url, TENCENT_SDK_APP_ID: '1400000001', TENCENT_SECRET_KEY: 'k' });
+    running.push(app);
+
+    const answer = await app.gql('{ campaigns(vendor: TENCENT, ids: ["odd-1", "odd-2"]) { id funnel { target sent received clicked } } }');
+
+    expect(answer.data).toEqual({ campaigns: [null, { id: 'odd-2', funnel: { target: 10, sent: 9, received: 8, clicked: 1 } }] });
+    expect(answer.errors?.map((error) => [error.path, error.extensions?.code, error.extensions?.vendorCode])).toEqual([
+      [['campaigns', 0], 'VENDOR_ERROR', 'MALFORMED_RESPONSE'],
+    ]);
     expect(fake.requests).toHaveLength(1);
   });
 

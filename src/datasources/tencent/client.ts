@@ -1,11 +1,11 @@
 import { randomInt } from 'node:crypto';
 import type { z } from 'zod/v4';
 import { ErrorCode, VendorError } from '../../errors.js';
-import { parseVendorJson, type VendorHttp, type VendorResponse } from '../http.js';
+import { parseVendorJson, type AnswerItem, type VendorHttp, type VendorResponse } from '../http.js';
 import {
   TencentEnvelopeSchema,
-  TencentPushLossResponseSchema,
-  TencentPushStatisticsResponseSchema,
+  TencentPushLossAnswerSchema,
+  TencentPushStatisticsAnswerSchema,
   TencentPushTraceResponseSchema,
   type TencentApi,
   type TencentCredentials,
@@ -59,15 +59,19 @@ export class TencentClient {
    * `all_member_push_statistics` for at most {@link TENCENT_MAX_TASK_IDS} TaskIDs over one window.
    * A TaskID Tencent does not know (in that window) is absent from the result.
    */
-  async allMemberPushStatistics(taskIds: string[], window: WindowSpec, onSend?: () => void): Promise<TencentPushStatisticsResult[]> {
+  async allMemberPushStatistics(
+    taskIds: string[],
+    window: WindowSpec,
+    onSend?: () => void,
+  ): Promise<Array<AnswerItem<TencentPushStatisticsResult>>> {
     const body = (): TencentWindowedRequest => this.windowed(taskIds, window, STATISTICS_WINDOW);
-    return (await this.post('all_member_push_statistics', taskIds.length, body, TencentPushStatisticsResponseSchema, onSend)).Results;
+    return (await this.post('all_member_push_statistics', taskIds.length, body, TencentPushStatisticsAnswerSchema, onSend)).Results;
   }
 
   /** `all_member_push_loss` (the four loss lists) for at most {@link TENCENT_MAX_TASK_IDS} TaskIDs over one window. */
-  async allMemberPushLoss(taskIds: string[], window: WindowSpec, onSend?: () => void): Promise<TencentPushLossResult[]> {
+  async allMemberPushLoss(taskIds: string[], window: WindowSpec, onSend?: () => void): Promise<Array<AnswerItem<TencentPushLossResult>>> {
     const body = (): TencentWindowedRequest => this.windowed(taskIds, window, LOSS_WINDOW);
-    return (await this.post('all_member_push_loss', taskIds.length, body, TencentPushLossResponseSchema, onSend)).Results;
+    return (await this.post('all_member_push_loss', taskIds.length, body, TencentPushLossAnswerSchema, onSend)).Results;
   }
 
   /** `all_member_push_trace`: every device record of one task for one user (empty when Tencent has none). */
@@ -80,7 +84,13 @@ export class TencentClient {
     return { ...toVendorWindow(window, rules, this.now()), TaskID: taskIds };
   }
 
-  private post<S extends z.ZodType>(api: TencentApi, ids: number, body: () => object, schema: S, onSend?: () => void): Promise<z.output<S>> {
+  private post<S extends z.ZodType>(
+    api: TencentApi,
+    ids: number,
+    body: () => object,
+    schema: S,
+    onSend?: () => void,
+  ): Promise<z.output<S>> {
     return this.options.http.call({
       endpoint: api,
       ids,
@@ -125,11 +135,15 @@ export class TencentClient {
 function vendorFailure(envelope: TencentEnvelope): VendorError {
   const detail = { vendorCode: String(envelope.ErrorCode), vendorMessage: envelope.ErrorInfo, requestId: envelope.RequestId };
   if (RATE_LIMIT_CODES.has(envelope.ErrorCode)) {
-    return new VendorError('TENCENT', ErrorCode.VENDOR_RATE_LIMITED, 'Tencent refused the call: rate limit reached', detail, { transient: true });
+    return new VendorError('TENCENT', ErrorCode.VENDOR_RATE_LIMITED, 'Tencent refused the call: rate limit reached', detail, {
+      transient: true,
+    });
   }
   if (RETRY_LATER_CODES.has(envelope.ErrorCode)) {
     // A 90102 that never clears stays VENDOR_ERROR: Tencent answered, and vendorCode says what.
-    return new VendorError('TENCENT', ErrorCode.VENDOR_ERROR, 'Tencent failed internally and asked to retry later', detail, { transient: true });
+    return new VendorError('TENCENT', ErrorCode.VENDOR_ERROR, 'Tencent failed internally and asked to retry later', detail, {
+      transient: true,
+    });
   }
   return new VendorError('TENCENT', ErrorCode.VENDOR_ERROR, `Tencent answered error ${envelope.ErrorCode}`, detail);
 }

@@ -3,6 +3,7 @@ import type { AnswerCache } from '../../cache.js';
 import type { DeviceTrace, LossReason } from '../../domain.js';
 import { badUserInput, VendorError } from '../../errors.js';
 import { SharedBatcher } from '../batcher.js';
+import { unreadable, type AnswerItem } from '../http.js';
 import { TENCENT_MAX_TASK_IDS, type TencentClient } from './client.js';
 import type { TencentSource } from './index.js';
 import { toCampaignStatistics, toDeviceTrace, toLossReasons, type TencentCampaignStatistics } from './mapper.js';
@@ -64,7 +65,7 @@ function scheduled<K, V>(
   name: string,
   options: TencentBatchersOptions,
   keyOf: (key: K) => string,
-  scheduler: BatchScheduler<K, V | null>,
+  scheduler: BatchScheduler<K, V | Error | null>,
 ): SharedBatcher<K, V> {
   return new SharedBatcher<K, V>({
     name: `${name}:${options.sdkAppId}`,
@@ -73,7 +74,8 @@ function scheduled<K, V>(
     maxBatchSize: 1,
     keyOf,
     fetchBatch: async (keys) => {
-      const answers = new Map<string, V>();
+      // An Error value (one unreadable TaskID of a call) rejects that key alone and is not cached.
+      const answers = new Map<string, V | Error>();
       await Promise.all(
         keys.map(async (key) => {
           const answer = await scheduler.enqueue(key);
@@ -103,9 +105,9 @@ function slotOptions(options: TencentBatchersOptions, api: TencentApi, interest:
 /** Statistics and loss: up to 5 TaskIDs of one window per call, answered per TaskID. */
 function windowedScheduler<R extends { TaskID: string }, V>(
   slots: ReturnType<typeof slotOptions>,
-  fetch: (taskIds: string[], window: WindowSpec, onSend: () => void) => Promise<R[]>,
+  fetch: (taskIds: string[], window: WindowSpec, onSend: () => void) => Promise<Array<AnswerItem<R>>>,
   map: (result: R) => V,
-): BatchScheduler<WindowedTask, V | null> {
+): BatchScheduler<WindowedTask, V | Error | null> {
   return new BatchScheduler({
     ...slots,
     maxBatchSize: TENCENT_MAX_TASK_IDS,
@@ -118,7 +120,9 @@ function windowedScheduler<R extends { TaskID: string }, V>(
         tasks[0]?.window ?? DEFAULT_WINDOW,
         onSend,
       );
-      const byId = new Map(results.map((result) => [result.TaskID, map(result)]));
+      const byId = new Map<string, V | Error>(
+        results.map((result) => (result.ok ? [result.value.TaskID, map(result.value)] : [result.id, unreadable('TENCENT', result.field)])),
+      );
       return (task) => byId.get(task.taskId) ?? null;
     },
   });

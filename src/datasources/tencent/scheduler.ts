@@ -263,9 +263,16 @@ export class BatchScheduler<T, R> {
           items.map(({ item }) => item),
           () => this.options.clock.sent(),
         );
-        const answers = items.map(({ member, item }): [string, R] => [member, answerOf(item)]);
-        for (const [member, answer] of answers) this.settle(member, (entry) => resolve(entry, answer));
-        shared.publish(JSON.stringify({ answers } satisfies SharedAnswers));
+        const answers: Array<[string, R]> = [];
+        const failures: Array<[string, EncodedError]> = [];
+        for (const { member, item } of items) {
+          const answer = answerOf(item);
+          // An Error value (one unreadable element) reaches other replicas as that member's failure: JSON cannot carry it.
+          if (answer instanceof Error) failures.push([member, encodeError(answer)]);
+          else answers.push([member, answer]);
+          this.settle(member, (entry) => resolve(entry, answer));
+        }
+        shared.publish(JSON.stringify({ answers, failures } satisfies SharedAnswers));
         return;
       } catch (error) {
         if (attempt < this.options.maxAttempts && this.options.retryable(error)) {

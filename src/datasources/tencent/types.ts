@@ -1,4 +1,5 @@
 import { z } from 'zod/v4';
+import { perItem } from '../http.js';
 
 /**
  * Tencent TIMPush wire formats, field names verbatim from the vendor docs
@@ -98,6 +99,15 @@ export type TencentPushLossResult = z.output<typeof TencentPushLossResultSchema>
 
 export const TencentPushLossResponseSchema = z.object({
   Results: z.array(TencentPushLossResultSchema).default([]),
+});
+
+/** A result whose TaskID is readable but whose figures are not fails that TaskID alone, never its call. */
+const TaskIdOfSchema = z.object({ TaskID: idString }).transform((result) => result.TaskID);
+export const TencentPushStatisticsAnswerSchema = z.object({
+  Results: perItem(TaskIdOfSchema, TencentPushStatisticsResultSchema).default([]),
+});
+export const TencentPushLossAnswerSchema = z.object({
+  Results: perItem(TaskIdOfSchema, TencentPushLossResultSchema).default([]),
 });
 
 /**
