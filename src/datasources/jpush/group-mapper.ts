@@ -1,6 +1,6 @@
 import type { ChannelStat, Funnel } from '../../domain.js';
 import type { JPushGroupMessageDetailParsed } from './group-types.js';
-import { sum, type JPushReport } from './mapper.js';
+import { channelRow, sum, type JPushReport } from './mapper.js';
 
 type Channel = ChannelStat['channel'];
 
@@ -17,25 +17,6 @@ const ANDROID_DETAILS: Record<string, Channel> = {
 };
 
 const count = (value: number | null | undefined): number | null => value ?? null;
-
-function row(
-  channel: Channel,
-  platform: ChannelStat['platform'],
-  messageType: ChannelStat['messageType'],
-  stat: Partial<ChannelStat>,
-): ChannelStat {
-  return {
-    channel,
-    platform,
-    messageType,
-    eventType: null,
-    target: stat.target ?? null,
-    sent: stat.sent ?? null,
-    received: stat.received ?? null,
-    displayed: stat.displayed ?? null,
-    clicked: stat.clicked ?? null,
-  };
-}
 
 /**
  * group/messages/detail → one row per channel block, in this order:
@@ -54,7 +35,7 @@ export function toGroupReport(detail: JPushGroupMessageDetailParsed): JPushRepor
   const { jpush, android_pns: androidPns, ios, hmos } = detail;
   if (jpush) {
     channels.push(
-      row('JPUSH', 'UNKNOWN', null, {
+      channelRow('JPUSH', 'UNKNOWN', null, {
         target: count(jpush.target),
         sent: count(jpush.online_push),
         received: count(jpush.received),
@@ -65,12 +46,16 @@ export function toGroupReport(detail: JPushGroupMessageDetailParsed): JPushRepor
   for (const [key, stat] of androidPns?.details ?? []) {
     const channel = Object.hasOwn(ANDROID_DETAILS, key) ? (ANDROID_DETAILS[key] ?? 'UNKNOWN') : 'UNKNOWN';
     channels.push(
-      row(channel, 'ANDROID', 'NOTIFICATION', { target: count(stat.target), sent: count(stat.sent), received: count(stat.received) }),
+      channelRow(channel, 'ANDROID', 'NOTIFICATION', {
+        target: count(stat.target),
+        sent: count(stat.sent),
+        received: count(stat.received),
+      }),
     );
   }
   if (ios) {
     channels.push(
-      row('APNS', 'IOS', 'NOTIFICATION', {
+      channelRow('APNS', 'IOS', 'NOTIFICATION', {
         target: count(ios.apns_target),
         sent: count(ios.apns_sent),
         received: count(ios.apns_received),
@@ -80,7 +65,7 @@ export function toGroupReport(detail: JPushGroupMessageDetailParsed): JPushRepor
   }
   if (hmos) {
     channels.push(
-      row('HMOS', 'HARMONY', 'NOTIFICATION', {
+      channelRow('HMOS', 'HARMONY', 'NOTIFICATION', {
         target: count(hmos.hmpns_target),
         sent: count(hmos.hmpns_sent),
         received: count(hmos.hmpns_received),

@@ -77,18 +77,34 @@ export function sum(values: ReadonlyArray<number | null | undefined>): number | 
   return total;
 }
 
-function channelStat(channel: Channel, platform: Platform, messageType: MessageType | null, stat: JPushStat): ChannelStat {
+/** A channel row from figures already named as ours; a figure absent is null (not reported), never 0. */
+export function channelRow(
+  channel: Channel,
+  platform: Platform,
+  messageType: MessageType | null,
+  figures: Partial<Pick<ChannelStat, 'target' | 'sent' | 'received' | 'displayed' | 'clicked'>>,
+): ChannelStat {
   return {
     channel,
     platform,
     messageType,
     eventType: null,
-    target: stat.target ?? null,
-    sent: stat.sent ?? null,
-    received: stat.received ?? null,
-    displayed: stat.display ?? null,
-    clicked: stat.click ?? null,
+    target: figures.target ?? null,
+    sent: figures.sent ?? null,
+    received: figures.received ?? null,
+    displayed: figures.displayed ?? null,
+    clicked: figures.clicked ?? null,
   };
+}
+
+function channelStat(channel: Channel, platform: Platform, messageType: MessageType | null, stat: JPushStat): ChannelStat {
+  return channelRow(channel, platform, messageType, {
+    target: stat.target,
+    sent: stat.sent,
+    received: stat.received,
+    displayed: stat.display,
+    clicked: stat.click,
+  });
 }
 
 /** iOS custom messages have no click statistics, "but the field is returned" (doc): its 0 means not measured. */
