@@ -8,6 +8,8 @@ export type { Vendor };
  */
 export interface CampaignRef {
   vendor: Vendor;
+  /** The app of the vendor (PUSHGRAPH_APPS `name`, `default` for the single-app variables). */
+  app: string;
   id: string;
   view?: CampaignView;
 }

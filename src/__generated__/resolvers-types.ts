@@ -25,9 +25,23 @@ export type Scalars = {
  * `since`/`until` are ISO-8601 date-times bounding vendor APIs that query by window
  * (Tencent: statistics default to the last 30 days, loss reasons to the last 7);
  * vendors whose figures are not windowed ignore them.
+ *
+ * `@key(fields: "vendor id")` resolves in the `default` app, `@key(fields: "vendor app id")` in
+ * the named one: the same id in two apps is two campaigns.
+ *
+ * A JPush app group's campaign (a `group_msgid`, alphanumeric) reads `group/messages/detail`. Its
+ * `channels` are one row per channel block of the answer: `jpush` → JPUSH / UNKNOWN platform /
+ * messageType null (target, sent = online_push, received, clicked = click + msg_click); each
+ * `android_pns.<vendor>_detail` → that vendor / ANDROID / NOTIFICATION (target, sent, received; the
+ * `pns_*` totals are their sum, not a row); `ios` → APNS / IOS / NOTIFICATION (`apns_*`); `hmos` →
+ * HMOS / HARMONY / NOTIFICATION (`hmpns_*`). The `msg_*` figures of `ios` and `hmos` are custom
+ * messages over JPush's own connection, already counted in `jpush`. Its `funnel` is the sum of its
+ * channel rows per stage (displayed and dismissed null).
  */
 export type Campaign = {
   __typename?: 'Campaign';
+  /** The app (a PUSHGRAPH_APPS `name`) the campaign was sent from; `default` for the single-app variables. */
+  app: Scalars['String']['output'];
   /**
    * When the archived figures were fetched from the vendor (ISO-8601 date-time), for a campaign
    * answered from the archive (`availability: ARCHIVED`); null when the vendor answered live.
@@ -65,6 +79,18 @@ export type Campaign = {
  * `since`/`until` are ISO-8601 date-times bounding vendor APIs that query by window
  * (Tencent: statistics default to the last 30 days, loss reasons to the last 7);
  * vendors whose figures are not windowed ignore them.
+ *
+ * `@key(fields: "vendor id")` resolves in the `default` app, `@key(fields: "vendor app id")` in
+ * the named one: the same id in two apps is two campaigns.
+ *
+ * A JPush app group's campaign (a `group_msgid`, alphanumeric) reads `group/messages/detail`. Its
+ * `channels` are one row per channel block of the answer: `jpush` → JPUSH / UNKNOWN platform /
+ * messageType null (target, sent = online_push, received, clicked = click + msg_click); each
+ * `android_pns.<vendor>_detail` → that vendor / ANDROID / NOTIFICATION (target, sent, received; the
+ * `pns_*` totals are their sum, not a row); `ios` → APNS / IOS / NOTIFICATION (`apns_*`); `hmos` →
+ * HMOS / HARMONY / NOTIFICATION (`hmpns_*`). The `msg_*` figures of `ios` and `hmos` are custom
+ * messages over JPush's own connection, already counted in `jpush`. Its `funnel` is the sum of its
+ * channel rows per stage (displayed and dismissed null).
  */
 export type CampaignChannelsArgs = {
   since?: InputMaybe<Scalars['String']['input']>;
@@ -76,6 +102,18 @@ export type CampaignChannelsArgs = {
  * `since`/`until` are ISO-8601 date-times bounding vendor APIs that query by window
  * (Tencent: statistics default to the last 30 days, loss reasons to the last 7);
  * vendors whose figures are not windowed ignore them.
+ *
+ * `@key(fields: "vendor id")` resolves in the `default` app, `@key(fields: "vendor app id")` in
+ * the named one: the same id in two apps is two campaigns.
+ *
+ * A JPush app group's campaign (a `group_msgid`, alphanumeric) reads `group/messages/detail`. Its
+ * `channels` are one row per channel block of the answer: `jpush` → JPUSH / UNKNOWN platform /
+ * messageType null (target, sent = online_push, received, clicked = click + msg_click); each
+ * `android_pns.<vendor>_detail` → that vendor / ANDROID / NOTIFICATION (target, sent, received; the
+ * `pns_*` totals are their sum, not a row); `ios` → APNS / IOS / NOTIFICATION (`apns_*`); `hmos` →
+ * HMOS / HARMONY / NOTIFICATION (`hmpns_*`). The `msg_*` figures of `ios` and `hmos` are custom
+ * messages over JPush's own connection, already counted in `jpush`. Its `funnel` is the sum of its
+ * channel rows per stage (displayed and dismissed null).
  */
 export type CampaignFunnelArgs = {
   since?: InputMaybe<Scalars['String']['input']>;
@@ -87,6 +125,18 @@ export type CampaignFunnelArgs = {
  * `since`/`until` are ISO-8601 date-times bounding vendor APIs that query by window
  * (Tencent: statistics default to the last 30 days, loss reasons to the last 7);
  * vendors whose figures are not windowed ignore them.
+ *
+ * `@key(fields: "vendor id")` resolves in the `default` app, `@key(fields: "vendor app id")` in
+ * the named one: the same id in two apps is two campaigns.
+ *
+ * A JPush app group's campaign (a `group_msgid`, alphanumeric) reads `group/messages/detail`. Its
+ * `channels` are one row per channel block of the answer: `jpush` → JPUSH / UNKNOWN platform /
+ * messageType null (target, sent = online_push, received, clicked = click + msg_click); each
+ * `android_pns.<vendor>_detail` → that vendor / ANDROID / NOTIFICATION (target, sent, received; the
+ * `pns_*` totals are their sum, not a row); `ios` → APNS / IOS / NOTIFICATION (`apns_*`); `hmos` →
+ * HMOS / HARMONY / NOTIFICATION (`hmpns_*`). The `msg_*` figures of `ios` and `hmos` are custom
+ * messages over JPush's own connection, already counted in `jpush`. Its `funnel` is the sum of its
+ * channel rows per stage (displayed and dismissed null).
  */
 export type CampaignHistoryArgs = {
   since?: InputMaybe<Scalars['String']['input']>;
@@ -98,6 +148,18 @@ export type CampaignHistoryArgs = {
  * `since`/`until` are ISO-8601 date-times bounding vendor APIs that query by window
  * (Tencent: statistics default to the last 30 days, loss reasons to the last 7);
  * vendors whose figures are not windowed ignore them.
+ *
+ * `@key(fields: "vendor id")` resolves in the `default` app, `@key(fields: "vendor app id")` in
+ * the named one: the same id in two apps is two campaigns.
+ *
+ * A JPush app group's campaign (a `group_msgid`, alphanumeric) reads `group/messages/detail`. Its
+ * `channels` are one row per channel block of the answer: `jpush` → JPUSH / UNKNOWN platform /
+ * messageType null (target, sent = online_push, received, clicked = click + msg_click); each
+ * `android_pns.<vendor>_detail` → that vendor / ANDROID / NOTIFICATION (target, sent, received; the
+ * `pns_*` totals are their sum, not a row); `ios` → APNS / IOS / NOTIFICATION (`apns_*`); `hmos` →
+ * HMOS / HARMONY / NOTIFICATION (`hmpns_*`). The `msg_*` figures of `ios` and `hmos` are custom
+ * messages over JPush's own connection, already counted in `jpush`. Its `funnel` is the sum of its
+ * channel rows per stage (displayed and dismissed null).
  */
 export type CampaignLossReasonsArgs = {
   since?: InputMaybe<Scalars['String']['input']>;
@@ -397,7 +459,11 @@ export type PushEventType =
 
 export type Query = {
   __typename?: 'Query';
-  /** One campaign (push task / message) of one vendor; null when the vendor knows no such id. */
+  /**
+   * One campaign (push task / message) of one app of one vendor; null when the vendor knows no such
+   * id. `app` is a name of PUSHGRAPH_APPS, omitted = `default` (the single-app variables); an
+   * unknown app is BAD_USER_INPUT before any vendor call.
+   */
   campaign: Maybe<Campaign>;
   /**
    * One normalized summary over campaigns of any vendors; costs the vendor calls those campaigns
@@ -407,15 +473,17 @@ export type Query = {
   campaignSummary: CampaignSummary;
   /**
    * Many campaigns of one vendor, in the order of `ids`; null where the vendor knows no such id.
-   * All ids of one operation are batched into the fewest vendor calls the vendor allows.
+   * All ids of one operation are batched into the fewest vendor calls the vendor allows, per app:
+   * two apps never share a vendor call. `app` as for `campaign`.
    */
   campaigns: Array<Maybe<Campaign>>;
   /**
    * JPush `status/message`: the delivery status of one message on up to 1000 devices.
-   * `date` is `YYYY-MM-DD` (JPush's default: today); JPush keeps 28 days.
+   * `date` is `YYYY-MM-DD` (JPush's default: today); JPush keeps 28 days. `app`: a JPush app (a
+   * group has no status/message), omitted = `default`.
    */
   deliveryStatus: Array<DeviceDelivery>;
-  /** Tencent `all_member_push_trace`: the path of one push task to one user's devices. */
+  /** Tencent `all_member_push_trace`: the path of one push task to one user's devices. `app` omitted = `default`. */
   deviceTrace: Array<DeviceTrace>;
   /**
    * Campaigns pushgraph has seen or been told about, newest first (by when it first saw them):
@@ -427,11 +495,14 @@ export type Query = {
   /**
    * JPush `users`: new, online and active users per platform over time.
    * `start` must match `timeUnit`: `YYYY-MM-DD HH` (HOUR), `YYYY-MM-DD` (DAY), `YYYY-MM` (MONTH).
+   * `app` omitted = `default`. For a JPush app group this reads `group/users`, which keeps 30 days
+   * (an app: 60); older starts are BAD_USER_INPUT.
    */
   userMetrics: UserMetrics;
 };
 
 export type QueryCampaignArgs = {
+  app?: InputMaybe<Scalars['String']['input']>;
   id: Scalars['ID']['input'];
   vendor: Vendor;
 };
@@ -441,17 +512,20 @@ export type QueryCampaignSummaryArgs = {
 };
 
 export type QueryCampaignsArgs = {
+  app?: InputMaybe<Scalars['String']['input']>;
   ids: Array<Scalars['ID']['input']>;
   vendor: Vendor;
 };
 
 export type QueryDeliveryStatusArgs = {
+  app?: InputMaybe<Scalars['String']['input']>;
   date?: InputMaybe<Scalars['String']['input']>;
   msgId: Scalars['ID']['input'];
   registrationIds: Array<Scalars['ID']['input']>;
 };
 
 export type QueryDeviceTraceArgs = {
+  app?: InputMaybe<Scalars['String']['input']>;
   taskId: Scalars['ID']['input'];
   userId: Scalars['ID']['input'];
 };
@@ -465,6 +539,7 @@ export type QueryRecentCampaignsArgs = {
 };
 
 export type QueryUserMetricsArgs = {
+  app?: InputMaybe<Scalars['String']['input']>;
   duration: Scalars['Int']['input'];
   start: Scalars['String']['input'];
   timeUnit: TimeUnit;
@@ -712,9 +787,12 @@ export type CampaignResolvers<
 > = ResolversObject<{
   __resolveReference?: ReferenceResolver<
     Maybe<ResolversTypes['Campaign']>,
-    { __typename: 'Campaign' } & GraphQLRecursivePick<ParentType, { vendor: true; id: true }>,
+    { __typename: 'Campaign' } & (
+      GraphQLRecursivePick<ParentType, { vendor: true; id: true }> | GraphQLRecursivePick<ParentType, { vendor: true; app: true; id: true }>
+    ),
     ContextType
   >;
+  app?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   asOf?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   availability?: Resolver<ResolversTypes['DataAvailability'], ParentType, ContextType>;
   channels?: Resolver<Maybe<Array<ResolversTypes['ChannelStat']>>, ParentType, ContextType, Partial<CampaignChannelsArgs>>;

@@ -59,6 +59,7 @@ export function validateMessageId(id: string): void {
 export function createAliyunSource(
   batcher: SharedBatcher<string, AliyunCampaignFigures>,
   interest: Interest,
+  app: string,
   signal?: AbortSignal,
 ): CampaignSource {
   const loader = batcher.loader();
@@ -81,6 +82,7 @@ export function createAliyunSource(
       return found
         ? {
             vendor: 'ALIYUN',
+            app,
             id,
             view: { availability: found.availability, funnel: found.funnel, channels: [], lossReasons: [], sms: found.sms },
           }

@@ -6,7 +6,7 @@ import { unreadable } from '../http.js';
 import type { JPushGroupClient } from './group-client.js';
 import { toGroupReport } from './group-mapper.js';
 import { checkGroupMsgId, checkGroupUsersQuery, MAX_GROUP_MSG_IDS_PER_CALL } from './group-validate.js';
-import type { JPushSource } from './loader.js';
+import { reportCampaigns, type JPushSource } from './loader.js';
 import { toUserMetrics, type JPushReport } from './mapper.js';
 import type { ArgumentProblem } from './validate.js';
 
@@ -90,16 +90,7 @@ export class JPushGroupLoaders {
       return reports.load(id);
     };
     return {
-      validateId: validateGroupMsgId,
-      campaign: async (id) => ((await report(id)) ? { vendor: 'JPUSH', id } : null),
-      availability: async (id) => {
-        await report(id);
-        return 'READY';
-      },
-      funnel: async (id) => (await report(id))?.funnel ?? null,
-      channels: async (id) => (await report(id))?.channels ?? null,
-      lossReasons: async () => [],
-      sms: async () => null,
+      ...reportCampaigns(this.options.app, validateGroupMsgId, report),
       // JPush has no per-device status for a group: status/message takes an app's msg_id.
       deliveryStatus: async () => {
         throw badUserInput(`app "${this.options.app}" is a JPush app group: deliveryStatus needs an app`, 'app');

@@ -19,6 +19,41 @@ import {
   type ArgumentProblem,
 } from './validate.js';
 
+/**
+ * The Campaign fields of a JPush app or app group: one report (messages/detail or
+ * group/messages/detail) is the whole default view, so the plain fields read it from the parent.
+ */
+export function reportCampaigns(
+  app: string,
+  validateId: (id: string) => void,
+  report: (id: string) => Promise<JPushReport | null>,
+): CampaignSource {
+  return {
+    validateId,
+    campaign: async (id) => {
+      const found = await report(id);
+      return found
+        ? {
+            vendor: 'JPUSH',
+            app,
+            id,
+            view: { availability: 'READY', funnel: found.funnel, channels: found.channels, lossReasons: [], sms: null },
+          }
+        : null;
+    },
+    // JPush publishes figures as deliveries happen: any id it answers for is READY.
+    availability: async (id) => {
+      await report(id);
+      return 'READY';
+    },
+    funnel: async (id) => (await report(id))?.funnel ?? null,
+    channels: async (id) => (await report(id))?.channels ?? null,
+    // JPush has no loss analysis and no SMS fallback (contract).
+    lossReasons: async () => [],
+    sms: async () => null,
+  };
+}
+
 /** What the JPush resolvers need for one request, beyond every vendor's Campaign fields. */
 export interface JPushSource extends CampaignSource {
   /**
@@ -36,6 +71,8 @@ export interface JPushLoadersOptions {
   /** How long an answer is reused across requests (`CACHE_TTL_SECONDS`). */
   ttlMs: number;
   logger: Logger;
+  /** The app's name (PUSHGRAPH_APPS), carried by its campaigns. */
+  app: string;
 }
 
 type DeliveryStatus = DeviceDelivery['status'];
@@ -191,28 +228,7 @@ export class JPushLoaders {
       }
     };
     return {
-      validateId: validateMsgId,
-      // The report is the whole default view: the Campaign's plain fields read it from the parent.
-      campaign: async (id) => {
-        const found = await report(id);
-        return found
-          ? {
-              vendor: 'JPUSH',
-              id,
-              view: { availability: 'READY', funnel: found.funnel, channels: found.channels, lossReasons: [], sms: null },
-            }
-          : null;
-      },
-      // JPush publishes figures as deliveries happen: any id it answers for is READY.
-      availability: async (id) => {
-        await report(id);
-        return 'READY';
-      },
-      funnel: async (id) => (await report(id))?.funnel ?? null,
-      channels: async (id) => (await report(id))?.channels ?? null,
-      // JPush has no loss analysis and no SMS fallback (contract).
-      lossReasons: async () => [],
-      sms: async () => null,
+      ...reportCampaigns(this.options.app, validateMsgId, report),
       deliveryStatus: async (msgId, registrationIds, date) => {
         reject(checkMsgId(msgId, 'msgId'));
         reject(checkRegistrationIds(registrationIds));

@@ -201,7 +201,12 @@ function perRequest<K, V>(
  * The per-request source. Windows are checked before any call. A campaign exists when the
  * statistics over the default window (the last 30 days) list its TaskID.
  */
-export function createTencentSource(batchers: TencentBatchers, signal?: AbortSignal, now: () => number = Date.now): TencentSource {
+export function createTencentSource(
+  batchers: TencentBatchers,
+  app: string,
+  signal?: AbortSignal,
+  now: () => number = Date.now,
+): TencentSource {
   const statistics = perRequest(batchers.statistics, windowedKey, 'tencent.statistics', batchers.interest.statistics, signal);
   const loss = perRequest(batchers.loss, windowedKey, 'tencent.loss', batchers.interest.loss, signal);
   const trace = perRequest(batchers.trace, traceKey, 'tencent.trace', batchers.interest.trace, signal);
@@ -212,7 +217,7 @@ export function createTencentSource(batchers: TencentBatchers, signal?: AbortSig
     campaign: async (id) => {
       const found = await statistics.load({ taskId: id, window: DEFAULT_WINDOW });
       return found
-        ? { vendor: 'TENCENT', id, view: { availability: 'READY', funnel: found.funnel, channels: found.channels, sms: null } }
+        ? { vendor: 'TENCENT', app, id, view: { availability: 'READY', funnel: found.funnel, channels: found.channels, sms: null } }
         : null;
     },
     availability: async () => 'READY',
