@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { startApp } from '../src/app.js';
+import { readApps } from '../src/apps.js';
 import { countingCache, LruAnswerCache } from '../src/cache.js';
 import { readConfig } from '../src/config.js';
 import { createContext } from '../src/context.js';
@@ -87,7 +88,7 @@ async function start(kind: ServerKind): Promise<{ url: string; stop(): Promise<v
       const logger = createLogger();
       const metrics = new Metrics();
       const cache = countingCache(new LruAnswerCache(), (outcome) => metrics.cacheLookups.inc({ outcome }));
-      const vendors = await startVendors({ config, env: process.env, cache, logger, metrics, slotClocks: localSlotClocks });
+      const vendors = await startVendors({ config, env: process.env, cache, logger, metrics, slotClocks: localSlotClocks }, readApps(process.env));
       const apollo = buildServer({ logger, config, responseCache: new InMemoryLRUCache<string>({ maxSize: 32 * 1024 * 1024 }) });
       const { url } = await startStandaloneServer(apollo, {
         listen: { port: 0, host: '127.0.0.1' },

@@ -1,10 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { Archive } from './archive/index.js';
+import { readApps } from './apps.js';
 import { countingCache, LruAnswerCache } from './cache.js';
 import { readConfig, type Config, type Env } from './config.js';
 import { createContext } from './context.js';
-import { closeVendors, startVendors, vendorModes, type Vendors } from './datasources/index.js';
+import { allRuntimes, appModes, closeVendors, startVendors, vendorModes, type Vendors } from './datasources/index.js';
 import { localSlotClocks } from './datasources/slot-clock.js';
 import { buildHttp } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
@@ -34,6 +35,9 @@ export interface AppOptions {
 export async function startApp(options: AppOptions = {}): Promise<App> {
   const env = options.env ?? process.env;
   const config = readConfig(env);
+  // A mistake in PUSHGRAPH_APPS stops the start here, before anything listens; the message names
+  // the entry and field, never a value.
+  const apps = readApps(env);
   const logger = options.logger ?? createLogger();
   const metrics = new Metrics();
   const redis = config.redisUrl ? new RedisLink(config.redisUrl, logger, metrics) : undefined;
@@ -41,7 +45,7 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
   const cache = countingCache(redis ? new RedisAnswerCache(redis, local) : local, (outcome) => metrics.cacheLookups.inc({ outcome }));
   const slotClocks = redis ? redisSlotClocks(redis) : localSlotClocks;
   const sharedQuotas = redis ? redisQuotas(redis) : undefined;
-  const vendors = await startVendors({ config, env, cache, logger, metrics, slotClocks, sharedQuotas });
+  const vendors = await startVendors({ config, env, cache, logger, metrics, slotClocks, sharedQuotas }, apps);
   const apollo = buildServer({
     logger,
     config,
@@ -54,7 +58,7 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
   });
   await apollo.start();
   // Opens its store in the background: the service answers live while it starts (or is down).
-  const archive = new Archive({ config: config.archive, vendors, logger, metrics });
+  const archive = new Archive({ config: config.archive, runtimes: allRuntimes(vendors), logger, metrics });
 
   const http = await buildHttp({
     config,
@@ -64,11 +68,11 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
     redis,
     createContext: (signal) => createContext(vendors, archive, signal),
     // The archive is reported, never the DATABASE_URL (it may carry a password).
-    health: () => ({ status: 'ok', vendors: vendorModes(vendors), archive: archive.health() }),
+    health: () => ({ status: 'ok', vendors: vendorModes(vendors), apps: appModes(vendors), archive: archive.health() }),
   });
   await http.listen({ port: options.port ?? config.port, host: '::' });
   const url = `http://127.0.0.1:${(http.server.address() as AddressInfo).port}`;
-  logger.info({ url, vendors: vendorModes(vendors) }, 'pushgraph listening');
+  logger.info({ url, vendors: vendorModes(vendors), apps: appModes(vendors) }, 'pushgraph listening');
 
   return {
     url,

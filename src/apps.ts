@@ -253,9 +253,8 @@ function parseEntries(env: Env): { source: string; entries: AppEntry[] } {
 // ---------------------------------------------------------------- the single-app variables
 
 /**
- * Each vendor's `default` app, read as the vendors read the single-app variables today: all
- * credentials set = live, none = simulated; half-set JPush stays simulated (its vendor logs a
- * warning), half-set Tencent or Alibaba stops the start with the messages they have always given.
+ * Each vendor's `default` app from the single-app variables: all credentials set = live, none =
+ * simulated, some = the start stops, naming what is missing.
  */
 function defaultApps(env: Env): { JPUSH: JPushAppEntry; TENCENT: TencentAppEntry; ALIYUN: AliyunAppEntry; configured: Set<Vendor> } {
   const appKey = nonEmpty(env.JPUSH_APP_KEY);
@@ -265,8 +264,16 @@ function defaultApps(env: Env): { JPUSH: JPushAppEntry; TENCENT: TencentAppEntry
   const accessKeyId = nonEmpty(env.ALIYUN_ACCESS_KEY_ID);
   const accessKeySecret = nonEmpty(env.ALIYUN_ACCESS_KEY_SECRET);
   const aliyunAppKey = nonEmpty(env.ALIYUN_PUSH_APP_KEY);
+  // A half-configured deployment must not quietly serve simulated figures as if they were live.
+  if ((appKey === undefined) !== (masterSecret === undefined)) {
+    throw new Error(
+      `JPush needs JPUSH_APP_KEY and JPUSH_MASTER_SECRET together; missing: ${appKey === undefined ? 'JPUSH_APP_KEY' : 'JPUSH_MASTER_SECRET'}`,
+    );
+  }
   if ((sdkAppId === undefined) !== (secretKey === undefined)) {
-    throw new Error('Tencent TIMPush needs TENCENT_SDK_APP_ID and TENCENT_SECRET_KEY together (neither = simulator)');
+    throw new Error(
+      `Tencent TIMPush needs TENCENT_SDK_APP_ID and TENCENT_SECRET_KEY together (neither = simulator); missing: ${sdkAppId === undefined ? 'TENCENT_SDK_APP_ID' : 'TENCENT_SECRET_KEY'}`,
+    );
   }
   if (sdkAppId !== undefined && !DIGITS.test(sdkAppId)) throw new Error('TENCENT_SDK_APP_ID must be the numeric SDKAppID');
   const aliyunVariables = ['ALIYUN_ACCESS_KEY_ID', 'ALIYUN_ACCESS_KEY_SECRET', 'ALIYUN_PUSH_APP_KEY'];

@@ -8,7 +8,7 @@ export class Metrics {
   readonly vendorCalls = new Counter({
     name: 'pushgraph_vendor_calls_total',
     help: 'Vendor HTTP calls, by vendor, endpoint and outcome',
-    labelNames: ['vendor', 'endpoint', 'outcome'] as const,
+    labelNames: ['vendor', 'app', 'endpoint', 'outcome'] as const,
     registers: [this.registry],
   });
 
@@ -16,7 +16,7 @@ export class Metrics {
   readonly idsPerCall = new Histogram({
     name: 'pushgraph_vendor_ids_per_call',
     help: 'Ids carried by one vendor call',
-    labelNames: ['vendor', 'endpoint'] as const,
+    labelNames: ['vendor', 'app', 'endpoint'] as const,
     buckets: [1, 2, 5, 10, 25, 50, 75, 100],
     registers: [this.registry],
   });
@@ -24,7 +24,7 @@ export class Metrics {
   readonly vendorLatency = new Histogram({
     name: 'pushgraph_vendor_call_seconds',
     help: 'Vendor HTTP call latency',
-    labelNames: ['vendor', 'endpoint'] as const,
+    labelNames: ['vendor', 'app', 'endpoint'] as const,
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
@@ -54,7 +54,7 @@ export class Metrics {
   readonly quotaWait = new Histogram({
     name: 'pushgraph_vendor_quota_wait_seconds',
     help: 'Time a vendor call waited for its quota slot',
-    labelNames: ['vendor', 'endpoint'] as const,
+    labelNames: ['vendor', 'app', 'endpoint'] as const,
     buckets: [0.001, 0.01, 0.1, 0.5, 1, 2, 5, 10, 30, 60],
     registers: [this.registry],
   });
@@ -62,7 +62,7 @@ export class Metrics {
   readonly circuitState = new Gauge({
     name: 'pushgraph_vendor_circuit_state',
     help: 'Circuit breaker per vendor endpoint: 0 closed, 1 half-open, 2 open',
-    labelNames: ['vendor', 'endpoint'] as const,
+    labelNames: ['vendor', 'app', 'endpoint'] as const,
     registers: [this.registry],
   });
 

@@ -67,7 +67,7 @@ describe('Alibaba Cloud Push through the GraphQL API (simulator as a strict fake
 
   it('asks 20 ids in exactly 20 signed calls, 8 at most in flight, every figure as Alibaba reports it', async () => {
     const app = await start();
-    expect(app.vendors.ALIYUN.mode).toBe('live');
+    expect(app.vendors.ALIYUN.get('default')?.mode).toBe('live');
     const answer = await app.gql(CAMPAIGNS, { ids: IDS });
 
     expect(answer.errors).toBeUndefined();
@@ -256,7 +256,7 @@ describe('Alibaba Cloud Push without credentials (built-in simulator)', () => {
   it('serves deterministic demo figures by the documented rule, simulated', async () => {
     const app = await startTestApp({});
     try {
-      expect(app.vendors.ALIYUN.mode).toBe('simulated');
+      expect(app.vendors.ALIYUN.get('default')?.mode).toBe('simulated');
       const answer = await app.gql(CAMPAIGNS, { ids: ['510427', '510420', '510404'] });
       expect(answer.errors).toBeUndefined();
       expect(answer.data!.campaigns).toEqual([expectedCampaign('510427', simulatedStat('510427')!), PENDING('510420'), null]);

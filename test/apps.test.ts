@@ -105,10 +105,12 @@ describe('PUSHGRAPH_APPS', () => {
     );
   });
 
-  it('reads half-set single-app variables as the vendors always have: JPush simulated, Tencent and Alibaba refused', () => {
-    expect(readApps({ JPUSH_APP_KEY: 'k' }).JPUSH[0]?.credentials).toBeUndefined();
+  it('refuses half-set single-app variables, naming what is missing', () => {
+    expect(failure(() => readApps({ JPUSH_APP_KEY: 'k' }))).toBe(
+      'JPush needs JPUSH_APP_KEY and JPUSH_MASTER_SECRET together; missing: JPUSH_MASTER_SECRET',
+    );
     expect(failure(() => readApps({ TENCENT_SECRET_KEY: SECRET }))).toBe(
-      'Tencent TIMPush needs TENCENT_SDK_APP_ID and TENCENT_SECRET_KEY together (neither = simulator)',
+      'Tencent TIMPush needs TENCENT_SDK_APP_ID and TENCENT_SECRET_KEY together (neither = simulator); missing: TENCENT_SDK_APP_ID',
     );
     expect(failure(() => readApps({ TENCENT_SDK_APP_ID: 'abc', TENCENT_SECRET_KEY: SECRET }))).toBe(
       'TENCENT_SDK_APP_ID must be the numeric SDKAppID',

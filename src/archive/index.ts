@@ -1,6 +1,5 @@
 import { LRUCache } from 'lru-cache';
 import type { ArchiveConfig } from '../config.js';
-import { VENDORS } from '../datasources/index.js';
 import type { CampaignSource } from '../datasources/vendor.js';
 import type { Vendor } from '../domain.js';
 import { archiveUnavailable } from '../errors.js';
@@ -36,7 +35,7 @@ export interface ArchivedView {
 export interface ArchiveDeps {
   config: ArchiveConfig;
   /** The started vendors (the refresher asks them through fresh sources). */
-  vendors: Record<Vendor, { createSource(): CampaignSource }>;
+  runtimes: ReadonlyArray<{ vendor: Vendor; app: string; createSource(): CampaignSource }>;
   logger: Logger;
   metrics: Metrics;
   /** Injected in tests. */
@@ -199,7 +198,7 @@ export class Archive {
   private startRefresher(): void {
     const tickMs = this.deps.refreshTickMs ?? 15_000;
     this.refresher = new Refresher({
-      vendors: VENDORS.map((vendor) => ({ vendor, createSource: () => this.deps.vendors[vendor].createSource() })),
+      vendors: this.deps.runtimes.filter((runtime) => runtime.app === 'default'),
       lead: () => this.use('lock', (store) => store.lead()),
       due: (vendor, now, limit) => this.use('refresh', (store) => store.due(vendor, now, limit)),
       reschedule: (vendor, id, next) => this.use('refresh', (store) => store.reschedule(vendor, id, next)),

@@ -60,10 +60,16 @@ export class ArchiveSession {
    * The campaign with its default view: from the vendor, or from the archive once the vendor is
    * past it. `selected`: the figures the operation reads in their default view, the snapshot's.
    */
-  async campaign(vendor: Vendor, source: CampaignSource, id: string, selected: ReadonlySet<ArchivedField>): Promise<CampaignRef | null> {
+  async campaign(
+    vendor: Vendor,
+    app: string,
+    source: CampaignSource,
+    id: string,
+    selected: ReadonlySet<ArchivedField>,
+  ): Promise<CampaignRef | null> {
     if (this.archive.isKnownPastRetention(vendor, id)) {
       const view = await this.viewOf(vendor, id);
-      if (view) return this.answerArchived(vendor, id, view, 'expired');
+      if (view) return this.answerArchived(vendor, app, id, view, 'expired');
     }
     const ref = await this.archive.live(vendor, () => source.campaign(id));
     const at = this.archive.now();
@@ -80,13 +86,13 @@ export class ArchiveSession {
     const view = await this.viewOf(vendor, id);
     if (!view) return null;
     this.archive.forgot(vendor, id, at);
-    return this.answerArchived(vendor, id, view, 'forgotten');
+    return this.answerArchived(vendor, app, id, view, 'forgotten');
   }
 
-  private answerArchived(vendor: Vendor, id: string, view: ArchivedView, reason: 'expired' | 'forgotten'): CampaignRef {
+  private answerArchived(vendor: Vendor, app: string, id: string, view: ArchivedView, reason: 'expired' | 'forgotten'): CampaignRef {
     this.archive.count(vendor, reason);
     const { funnel = null, channels = null, sms = null, lossReasons = null } = view.figures;
-    return { vendor, id, view: { availability: 'ARCHIVED', funnel, channels, sms, lossReasons, asOf: view.asOf } };
+    return { vendor, app, id, view: { availability: 'ARCHIVED', funnel, channels, sms, lossReasons, asOf: view.asOf } };
   }
 
   /**
@@ -97,6 +103,7 @@ export class ArchiveSession {
    */
   async field<F extends ArchivedField>(
     vendor: Vendor,
+    _app: string,
     id: string,
     field: F,
     window: TimeWindowArgs,
@@ -153,7 +160,7 @@ export class ArchiveSession {
   }
 
   /** The campaign's snapshots within `since`/`until`, oldest first. */
-  history(vendor: Vendor, id: string, args: CampaignHistoryArgs): Promise<CampaignSnapshot[]> {
+  history(vendor: Vendor, _app: string, id: string, args: CampaignHistoryArgs): Promise<CampaignSnapshot[]> {
     const since = instant(args.since, 'since');
     const until = instant(args.until, 'until');
     return this.historyLoader.load({ vendor, id, since, until });

@@ -10,6 +10,7 @@ import {
 } from 'cockatiel';
 import type { Span } from '@opentelemetry/api';
 import { z } from 'zod/v4';
+import { DEFAULT_APP } from '../apps.js';
 import type { Vendor } from '../domain.js';
 import { ErrorCode, scrub, VendorError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -66,6 +67,8 @@ export interface RetryPolicy {
 
 export interface VendorHttpOptions {
   vendor: Vendor;
+  /** The app whose calls these are (labels metrics and logs); default `default`. */
+  app?: string;
   timeoutMs: number;
   logger: Logger;
   metrics: Metrics;
@@ -148,6 +151,8 @@ export const sleep = (ms: number): Promise<void> => new Promise((resolve) => set
  */
 export class VendorHttp {
   readonly vendor: Vendor;
+  /** Vendor and app: what every metric and log line of this layer is labelled with. */
+  private readonly scope: { vendor: Vendor; app: string };
   private readonly retry: RetryPolicy;
   private readonly breakers = new Map<string, CircuitBreakerPolicy>();
   private readonly budget = new RetryBudget();
@@ -156,6 +161,7 @@ export class VendorHttp {
 
   constructor(private readonly options: VendorHttpOptions) {
     this.vendor = options.vendor;
+    this.scope = { vendor: options.vendor, app: options.app ?? DEFAULT_APP };
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.concurrency = options.maxConcurrency === undefined ? undefined : bulkhead(options.maxConcurrency, Infinity);
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
@@ -163,7 +169,7 @@ export class VendorHttp {
 
   /** Sends `call`, retrying transient failures; resolves with `call.parse`'s value or rejects with a VendorError. */
   async call<T>(call: VendorCall<T>): Promise<T> {
-    const labels = { vendor: this.vendor, endpoint: call.endpoint };
+    const labels = { ...this.scope, endpoint: call.endpoint };
     for (let attempt = 1; ; attempt++) {
       try {
         const value = await this.attempt(call);
@@ -178,13 +184,13 @@ export class VendorHttp {
         const delay = this.retryDelay(failure, attempt);
         if (delay === undefined) {
           this.options.logger.warn(
-            { vendor: this.vendor, endpoint: call.endpoint, attempt, code: failure.code, ...failure.extensions },
+            { ...this.scope, endpoint: call.endpoint, attempt, code: failure.code, ...failure.extensions },
             'vendor call failed',
           );
           throw failure;
         }
         this.options.logger.info(
-          { vendor: this.vendor, endpoint: call.endpoint, attempt, delay, code: failure.code },
+          { ...this.scope, endpoint: call.endpoint, attempt, delay, code: failure.code },
           'vendor call retried',
         );
         await sleep(delay);
@@ -209,7 +215,7 @@ export class VendorHttp {
   private async gated<T>(call: VendorCall<T>): Promise<T> {
     const waitStarted = performance.now();
     const release = this.options.gate ? await this.options.gate.acquire(call.endpoint, call.signal) : undefined;
-    this.options.metrics.quotaWait.observe({ vendor: this.vendor, endpoint: call.endpoint }, (performance.now() - waitStarted) / 1000);
+    this.options.metrics.quotaWait.observe({ ...this.scope, endpoint: call.endpoint }, (performance.now() - waitStarted) / 1000);
     try {
       return await this.breaker(call.endpoint).execute(() => this.exchange(call));
     } finally {
@@ -257,7 +263,7 @@ export class VendorHttp {
     }
     span.setAttribute('http.response.status_code', response.status);
     const seconds = (performance.now() - started) / 1000;
-    const labels = { vendor: this.vendor, endpoint: call.endpoint };
+    const labels = { ...this.scope, endpoint: call.endpoint };
     this.options.metrics.vendorLatency.observe(labels, seconds);
     if (call.ids !== undefined) this.options.metrics.idsPerCall.observe(labels, call.ids);
     this.options.logger.debug({ ...labels, ids: call.ids, status: response.status, ms: Math.round(seconds * 1000) }, 'vendor call');
@@ -312,8 +318,8 @@ export class VendorHttp {
         },
       );
       const state = { [CircuitState.Closed]: 0, [CircuitState.HalfOpen]: 1, [CircuitState.Open]: 2, [CircuitState.Isolated]: 2 };
-      breaker.onStateChange((next) => this.options.metrics.circuitState.set({ vendor: this.vendor, endpoint }, state[next]));
-      this.options.metrics.circuitState.set({ vendor: this.vendor, endpoint }, 0);
+      breaker.onStateChange((next) => this.options.metrics.circuitState.set({ ...this.scope, endpoint }, state[next]));
+      this.options.metrics.circuitState.set({ ...this.scope, endpoint }, 0);
       this.breakers.set(endpoint, breaker);
     }
     return breaker;
@@ -327,7 +333,7 @@ export class VendorHttp {
       });
     }
     // A parser bug must still become a vendor-scoped error, never an escaped exception.
-    this.options.logger.error({ vendor: this.vendor, err: error }, 'unexpected error in vendor call');
+    this.options.logger.error({ ...this.scope, err: error }, 'unexpected error in vendor call');
     return new VendorError(this.vendor, ErrorCode.VENDOR_ERROR, `${this.vendor} answered something pushgraph could not read`, {
       vendorCode: 'MALFORMED_RESPONSE',
     });

@@ -34,6 +34,8 @@ export type VendorMode = 'live' | 'simulated';
 /** A started vendor: process-wide client, cache and scheduler; per-request sources. */
 export interface VendorRuntime<S extends CampaignSource = CampaignSource> {
   vendor: Vendor;
+  /** The app's name (PUSHGRAPH_APPS `name`; `default` for the single-app variables). */
+  app: string;
   mode: VendorMode;
   /**
    * A fresh source per request: its DataLoaders must not outlive the request. `signal` aborts when
@@ -44,7 +46,7 @@ export interface VendorRuntime<S extends CampaignSource = CampaignSource> {
   close(): Promise<void>;
 }
 
-/** What every vendor gets at start-up. Each vendor reads its own credentials from `env`. */
+/** What every app of every vendor gets at start-up, beside its own entry (credentials, base URL). */
 export interface VendorDeps {
   config: Config;
   env: Env;

@@ -3,13 +3,17 @@ import { figureOf, loadCampaigns } from './campaignRefs.js';
 
 // Plain fields read the default view the campaign was loaded with; windowed arguments go back to a loader.
 export const Campaign: CampaignResolvers = {
-  // Federation entities go through the same per-request batching as `campaigns`.
-  __resolveReference: (reference, ctx, info) => loadCampaigns(ctx, reference.vendor, [String(reference.id)], info)[0] ?? null,
-  availability: (campaign, _args, ctx) => campaign.view?.availability ?? ctx.sources[campaign.vendor].availability(campaign.id),
+  // Federation entities go through the same per-request batching as `campaigns` (the request's
+  // source of each app batches every representation of that app); `{ vendor, id }` is the default app's.
+  __resolveReference: (reference, ctx, info) =>
+    loadCampaigns(ctx, reference.vendor, 'app' in reference ? reference.app : null, [String(reference.id)], info)[0] ?? null,
+  app: (campaign) => campaign.app,
+  availability: (campaign, _args, ctx) =>
+    campaign.view?.availability ?? ctx.sources[campaign.vendor](campaign.app).availability(campaign.id),
   funnel: (campaign, window, ctx) => figureOf(ctx, campaign, 'funnel', window),
   channels: (campaign, window, ctx) => figureOf(ctx, campaign, 'channels', window),
   lossReasons: (campaign, window, ctx) => figureOf(ctx, campaign, 'lossReasons', window),
   sms: (campaign, _args, ctx) => figureOf(ctx, campaign, 'sms', {}),
   asOf: (campaign) => (campaign.view?.asOf !== undefined ? new Date(campaign.view.asOf).toISOString() : null),
-  history: (campaign, bounds, ctx) => ctx.archive?.history(campaign.vendor, campaign.id, bounds) ?? [],
+  history: (campaign, bounds, ctx) => ctx.archive?.history(campaign.vendor, campaign.app, campaign.id, bounds) ?? [],
 };

@@ -34,7 +34,7 @@ export const Discovery: DiscoveryResolvers = {
   recentCampaigns: async (_parent, { vendor, app, since, first, after }, ctx) => {
     const limit = first ?? 50;
     if (limit < 0 || limit > MAX_PAGE) throw badUserInput(`first must be between 0 and ${MAX_PAGE}`, 'first');
-    const appName = resolveApp(vendor ?? null, app);
+    const appName = resolveApp(ctx, vendor ?? null, app);
     const from = instant(since, 'since');
     const position = after ? decodeCursor(after) : undefined;
     if (!ctx.archive) throw archiveUnavailable();
@@ -42,7 +42,7 @@ export const Discovery: DiscoveryResolvers = {
     const found = await ctx.archive.recent({ vendor: vendor ?? undefined, since: from ?? undefined, after: position }, limit + 1);
     const edges: Array<{ cursor: string; node: CampaignRef }> = found.slice(0, limit).map((campaign) => ({
       cursor: encodeCursor(campaign, appName),
-      node: { vendor: campaign.vendor, id: campaign.id },
+      node: { vendor: campaign.vendor, app: appName, id: campaign.id },
     }));
     return { edges, pageInfo: { hasNextPage: found.length > limit, endCursor: edges.at(-1)?.cursor ?? null } };
   },

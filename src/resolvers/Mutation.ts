@@ -1,7 +1,8 @@
 import type { MutationResolvers } from '../__generated__/resolvers-types.js';
 import type { CampaignRef } from '../domain.js';
 import { archiveUnavailable } from '../errors.js';
-import { groupByVendor, loadCampaignInputs } from './campaignInputs.js';
+import { figureOf } from './campaignRefs.js';
+import { groupByApp, loadCampaignInputs } from './campaignInputs.js';
 
 export const Mutation: MutationResolvers = {
   trackCampaigns: async (_parent, { campaigns }, ctx, info) => {
@@ -9,19 +10,15 @@ export const Mutation: MutationResolvers = {
     if (!archive) throw archiveUnavailable();
     const refs = loadCampaignInputs(ctx, campaigns, info, 'campaigns');
     // On the schedule first: a campaign the vendor does not know yet is still followed from now.
-    await Promise.all([...groupByVendor(campaigns)].map(([vendor, ids]) => archive.track(vendor, ids)));
+    await Promise.all(groupByApp(ctx, campaigns).map(({ vendor, ids }) => archive.track(vendor, ids)));
     // One promise per campaign, as `campaigns`: a failing id nulls its own entry, not the list.
     return refs.map(async (loading): Promise<CampaignRef | null> => {
       const ref = await loading;
       if (!ref) return null;
-      // What the vendor already has, through the archive-decorated source: fetched once, archived.
-      const source = ctx.sources[ref.vendor];
-      await Promise.allSettled([
-        source.funnel(ref.id, {}),
-        source.channels(ref.id, {}),
-        source.lossReasons(ref.id, {}),
-        source.sms(ref.id),
-      ]);
+      // What the vendor already has, through the archive tier: fetched once, archived.
+      await Promise.allSettled(
+        (['funnel', 'channels', 'lossReasons', 'sms'] as const).map(async (field) => figureOf(ctx, ref, field, {})),
+      );
       return ref;
     }) as unknown as Array<CampaignRef | null>;
   },

@@ -1,13 +1,17 @@
+import { DEFAULT_APP } from '../apps.js';
+import type { Context } from '../context.js';
+import { VENDORS } from '../datasources/index.js';
 import type { Vendor } from '../domain.js';
 import { badUserInput } from '../errors.js';
 
 /**
- * The app a campaign argument names: omitted = "default". Until multi-app support (issue 16) is
- * wired in, "default" is the only app, and any other is refused before a vendor call. `vendor` is
- * null for a listing across vendors (recentCampaigns without a vendor).
+ * The app a campaign argument names (omitted = `default`), refused before any vendor call when the
+ * vendor has no such app. `vendor` is null for a listing across vendors (recentCampaigns without
+ * a vendor): then any vendor's app of that name will do.
  */
-export function resolveApp(_vendor: Vendor | null, app: string | null | undefined): string {
-  const name = app ?? 'default';
-  if (name !== 'default') throw badUserInput(`unknown app "${name}"`, 'app');
+export function resolveApp(ctx: Context, vendor: Vendor | null, app: string | null | undefined): string {
+  const name = app ?? DEFAULT_APP;
+  const known = vendor ? ctx.knowsApp(vendor, name) : VENDORS.some((each) => ctx.knowsApp(each, name));
+  if (!known) throw badUserInput(`Unknown app "${name}"${vendor ? ` for ${vendor}` : ''}`, 'app');
   return name;
 }

@@ -6,16 +6,28 @@ import { badUserInput } from '../errors.js';
 import { resolveApp } from './app.js';
 import { loadCampaigns } from './campaignRefs.js';
 
-/** A list of CampaignInput grouped by vendor, in the order each vendor first appears. */
-export function groupByVendor(inputs: readonly CampaignInput[]): Map<Vendor, string[]> {
-  const groups = new Map<Vendor, string[]>();
-  for (const input of inputs) groups.set(input.vendor, [...(groups.get(input.vendor) ?? []), input.id]);
-  return groups;
+export interface AppCampaigns {
+  vendor: Vendor;
+  app: string;
+  ids: string[];
+}
+
+/** A list of CampaignInput grouped by vendor and app, in the order each first appears. */
+export function groupByApp(ctx: Context, inputs: readonly CampaignInput[]): AppCampaigns[] {
+  const groups = new Map<string, AppCampaigns>();
+  for (const input of inputs) {
+    const app = resolveApp(ctx, input.vendor, input.app);
+    const key = `${input.vendor}/${app}`;
+    const group = groups.get(key) ?? { vendor: input.vendor, app, ids: [] };
+    group.ids.push(input.id);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
 }
 
 /**
- * Checks every app and id of every vendor before any vendor call, then loads them through the
- * request's sources (batched with every other campaign of the operation). One promise per input, in order.
+ * Checks every app and id before any vendor call, then loads them through the request's sources
+ * (batched per app with every other campaign of the operation). One promise per input, in order.
  */
 export function loadCampaignInputs(
   ctx: Context,
@@ -24,16 +36,14 @@ export function loadCampaignInputs(
   argumentName: string,
 ): Array<Promise<CampaignRef | null>> {
   if (inputs.length === 0) throw badUserInput(`${argumentName} must not be empty`, argumentName);
-  for (const input of inputs) {
-    resolveApp(input.vendor, input.app);
-    ctx.sources[input.vendor].validateId(input.id);
-  }
-  const loaded = new Map<Vendor, Array<Promise<CampaignRef | null>>>();
-  for (const [vendor, ids] of groupByVendor(inputs)) loaded.set(vendor, loadCampaigns(ctx, vendor, ids, info));
-  const next = new Map<Vendor, number>();
+  const groups = groupByApp(ctx, inputs);
+  for (const { vendor, app, ids } of groups) for (const id of ids) ctx.sources[vendor](app).validateId(id);
+  const loaded = new Map(groups.map((group) => [`${group.vendor}/${group.app}`, loadCampaigns(ctx, group.vendor, group.app, group.ids, info)]));
+  const next = new Map<string, number>();
   return inputs.map((input) => {
-    const index = next.get(input.vendor) ?? 0;
-    next.set(input.vendor, index + 1);
-    return loaded.get(input.vendor)?.[index] ?? Promise.resolve(null);
+    const key = `${input.vendor}/${resolveApp(ctx, input.vendor, input.app)}`;
+    const index = next.get(key) ?? 0;
+    next.set(key, index + 1);
+    return loaded.get(key)?.[index] ?? Promise.resolve(null);
   });
 }

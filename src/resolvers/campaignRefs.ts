@@ -5,6 +5,7 @@ import { isArchivedField, isDefaultWindow, type ArchivedField, type Figures } fr
 import type { CampaignSource, WindowedField } from '../datasources/vendor.js';
 import type { CampaignRef, TimeWindowArgs, Vendor } from '../domain.js';
 import { badUserInput } from '../errors.js';
+import { DEFAULT_APP } from '../apps.js';
 
 function isVendor(value: unknown): value is Vendor {
   return VENDORS.includes(value as Vendor);
@@ -40,23 +41,25 @@ function selectedDefaultFigures(source: CampaignSource, info: GraphQLResolveInfo
 }
 
 /**
- * Checks every id (and selected window) before any vendor call, then asks the vendor's
- * per-request source, with the archive behind it. The campaigns carry their default view. Returns one promise per id on purpose: a failing id (or batch) nulls its
- * own entries, not the whole list.
+ * Checks the app, every id and every selected window before any vendor call, then asks the app's
+ * per-request source, with the archive behind it. The campaigns carry their default view. Returns
+ * one promise per id on purpose: a failing id (or batch) nulls its own entries, not the whole list.
  */
 export function loadCampaigns(
   ctx: Context,
   vendor: unknown,
+  app: string | null | undefined,
   ids: readonly string[],
   info: GraphQLResolveInfo,
 ): Array<Promise<CampaignRef | null>> {
   if (!isVendor(vendor)) throw badUserInput(`Unknown vendor "${String(vendor)}"`, 'vendor');
-  const source = ctx.sources[vendor];
+  const appName = app ?? DEFAULT_APP;
+  const source = ctx.sources[vendor](appName);
   for (const id of ids) source.validateId(id);
   const defaults = selectedDefaultFigures(source, info);
   const { archive } = ctx;
   // Vendor first; the archive answers for ids the vendor no longer knows (or is known to be past).
-  return ids.map((id) => (archive ? archive.campaign(vendor, source, id, defaults) : source.campaign(id)));
+  return ids.map((id) => (archive ? archive.campaign(vendor, appName, source, id, defaults) : source.campaign(id)));
 }
 
 /**
@@ -72,8 +75,8 @@ export function figureOf<F extends ArchivedField>(
 ): Figures[F] | Promise<Figures[F]> {
   const carried = isDefaultWindow(window) ? campaign.view?.[field] : undefined;
   if (carried !== undefined) return carried as Figures[F];
-  const source = ctx.sources[campaign.vendor];
+  const source = ctx.sources[campaign.vendor](campaign.app);
   const live = (): Promise<Figures[F]> =>
     (field === 'sms' ? source.sms(campaign.id) : source[field as WindowedField](campaign.id, window)) as Promise<Figures[F]>;
-  return ctx.archive ? ctx.archive.field(campaign.vendor, campaign.id, field, window, live) : live();
+  return ctx.archive ? ctx.archive.field(campaign.vendor, campaign.app, campaign.id, field, window, live) : live();
 }

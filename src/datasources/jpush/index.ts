@@ -1,63 +1,79 @@
-import { intVar, nonEmpty } from '../../config.js';
+import type { JPushAppEntry, JPushGroupEntry } from '../../apps.js';
+import { intVar } from '../../config.js';
 import { VendorHttp } from '../http.js';
 import type { VendorDeps, VendorRuntime } from '../vendor.js';
-import { DEFAULT_REPORT_URL, JPushClient } from './client.js';
+import { JPushClient } from './client.js';
+import { JPushGroupClient } from './group-client.js';
+import { JPushGroupLoaders } from './group-loader.js';
+import { startJPushGroupSimulator, type JPushGroupSimulator } from './group-simulator.js';
 import { JPushLoaders, type JPushSource } from './loader.js';
 import { JPushQuota } from './quota.js';
 import { startJPushSimulator, type JPushSimulator } from './simulator.js';
 
 export type { JPushSource } from './loader.js';
 export { startJPushSimulator, type JPushSimulator, type JPushSimulatorOptions } from './simulator.js';
+export { startJPushGroupSimulator, type JPushGroupSimulator } from './group-simulator.js';
 
 /**
- * JPush calls of one process in flight at once: the free plan's 2400 calls/min are 40/s, which 8
+ * JPush calls of one app in flight at once: the free plan's 2400 calls/min are 40/s, which 8
  * calls of ~200 ms keep up with, while a burst (1000 `deliveryStatus` fields) holds at most 8
  * answers of up to 1000 devices in memory at a time and cannot flood JPush.
  */
 const JPUSH_DEFAULT_MAX_CONCURRENCY = 8;
 
 /**
- * JPush Report API v3. With `JPUSH_APP_KEY` and `JPUSH_MASTER_SECRET` both set it calls
- * `JPUSH_REPORT_URL` (live); with neither it starts the built-in simulator with demo credentials
- * and calls that, through the same client (simulated); with one alone it refuses to start.
+ * One JPush app or app group (a PUSHGRAPH_APPS entry, or `default` from JPUSH_APP_KEY /
+ * JPUSH_MASTER_SECRET): live against its `reportUrl` with credentials, else against a built-in
+ * simulator of its own with demo credentials, through the same client (simulated).
  */
-export async function startJPush(deps: VendorDeps): Promise<VendorRuntime<JPushSource>> {
-  const appKey = nonEmpty(deps.env.JPUSH_APP_KEY);
-  const masterSecret = nonEmpty(deps.env.JPUSH_MASTER_SECRET);
+export function startJPushApp(deps: VendorDeps, entry: JPushAppEntry | JPushGroupEntry): Promise<VendorRuntime<JPushSource>> {
+  return entry.kind === 'group' ? startGroup(deps, entry) : startApp(deps, entry);
+}
+
+async function startApp(deps: VendorDeps, entry: JPushAppEntry): Promise<VendorRuntime<JPushSource>> {
   let simulator: JPushSimulator | undefined;
-  let target: { baseUrl: string; appKey: string; masterSecret: string };
-  if (appKey !== undefined && masterSecret !== undefined) {
-    target = { baseUrl: nonEmpty(deps.env.JPUSH_REPORT_URL) ?? DEFAULT_REPORT_URL, appKey, masterSecret };
-  } else {
-    // A half-configured deployment must not quietly serve simulated figures as if they were live.
-    if (appKey !== undefined || masterSecret !== undefined) {
-      throw new Error(
-        `JPush needs JPUSH_APP_KEY and JPUSH_MASTER_SECRET together; missing: ${appKey === undefined ? 'JPUSH_APP_KEY' : 'JPUSH_MASTER_SECRET'}`,
-      );
-    }
-    simulator = await startJPushSimulator();
-    target = { baseUrl: simulator.baseUrl, appKey: simulator.appKey, masterSecret: simulator.masterSecret };
-  }
-  const http = new VendorHttp({
+  const target = entry.credentials ? { ...entry.credentials, baseUrl: entry.reportUrl } : (simulator = await startJPushSimulator());
+  const client = new JPushClient({ ...target, http: jpushHttp(deps, entry, target.masterSecret, target.appKey) });
+  const loaders = new JPushLoaders({ client, cache: deps.cache, ttlMs: deps.config.cacheTtlSeconds * 1000, logger: deps.logger, app: entry.name });
+  return runtime(entry, simulator, (signal) => loaders.createSource(signal));
+}
+
+async function startGroup(deps: VendorDeps, entry: JPushGroupEntry): Promise<VendorRuntime<JPushSource>> {
+  let simulator: JPushGroupSimulator | undefined;
+  const target = entry.credentials
+    ? { ...entry.credentials, baseUrl: entry.reportUrl }
+    : (simulator = await startJPushGroupSimulator());
+  const { groupKey, groupSecret, baseUrl } = target;
+  // The group's quota is its own (JPush counts it per group key), not its apps'.
+  const client = new JPushGroupClient({ baseUrl, groupKey, groupSecret, http: jpushHttp(deps, entry, groupSecret, `group-${groupKey}`) });
+  const loaders = new JPushGroupLoaders({ client, cache: deps.cache, ttlMs: deps.config.cacheTtlSeconds * 1000, app: entry.name });
+  return runtime(entry, simulator, () => loaders.createSource());
+}
+
+/** The app's HTTP layer: breakers, retries and the per-minute quota JPush counts per `quotaKey`, whichever replica calls. */
+function jpushHttp(deps: VendorDeps, entry: JPushAppEntry | JPushGroupEntry, secret: string, quotaKey: string): VendorHttp {
+  return new VendorHttp({
     vendor: 'JPUSH',
+    app: entry.name,
     timeoutMs: deps.config.vendorTimeoutMs,
     logger: deps.logger,
     metrics: deps.metrics,
-    // JPush counts the quota per app key, whichever replica calls.
-    gate: new JPushQuota({ shared: deps.sharedQuotas?.minuteQuota(`jpush:${target.appKey}`) }),
+    gate: new JPushQuota({ shared: deps.sharedQuotas?.minuteQuota(`jpush:${quotaKey}`) }),
     maxConcurrency: intVar(deps.env, 'JPUSH_MAX_CONCURRENCY', JPUSH_DEFAULT_MAX_CONCURRENCY, 1),
-    secrets: [target.masterSecret],
+    secrets: [secret],
   });
-  const loaders = new JPushLoaders({
-    client: new JPushClient({ ...target, http }),
-    cache: deps.cache,
-    ttlMs: deps.config.cacheTtlSeconds * 1000,
-    logger: deps.logger,
-  });
+}
+
+function runtime(
+  entry: JPushAppEntry | JPushGroupEntry,
+  simulator: { close(): Promise<void> } | undefined,
+  createSource: (signal?: AbortSignal) => JPushSource,
+): VendorRuntime<JPushSource> {
   return {
     vendor: 'JPUSH',
+    app: entry.name,
     mode: simulator ? 'simulated' : 'live',
-    createSource: (signal) => loaders.createSource(signal),
+    createSource,
     close: async () => {
       await simulator?.close();
     },

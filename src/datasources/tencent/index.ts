@@ -1,8 +1,8 @@
-import { nonEmpty, type Env } from '../../config.js';
+import type { TencentAppEntry } from '../../apps.js';
 import type { DeviceTrace } from '../../domain.js';
 import { VendorHttp } from '../http.js';
 import type { CampaignSource, VendorDeps, VendorRuntime } from '../vendor.js';
-import { TENCENT_DEFAULT_API_URL, TencentClient } from './client.js';
+import { TencentClient } from './client.js';
 import { createTencentBatchers, createTencentSource } from './loader.js';
 import { startTencentSimulator, type TencentSimulator } from './simulator.js';
 import type { TencentCredentials } from './types.js';
@@ -18,38 +18,15 @@ export interface TencentSource extends CampaignSource {
  */
 export const TENCENT_SLOT_INTERVAL_MS = 1_100;
 
-export interface TencentSettings {
-  /** Undefined = TENCENT_SDK_APP_ID and TENCENT_SECRET_KEY unset: the built-in simulator answers. */
-  credentials: TencentCredentials | undefined;
-  adminId: string;
-  apiUrl: string;
-}
-
-/** CONTRACT "Configuration": SDKAppID + secret key set = live; `TENCENT_ADMIN_ID` defaults to `administrator`. */
-export function readTencentSettings(env: Env): TencentSettings {
-  const sdkAppId = nonEmpty(env.TENCENT_SDK_APP_ID);
-  const secretKey = nonEmpty(env.TENCENT_SECRET_KEY);
-  const adminId = nonEmpty(env.TENCENT_ADMIN_ID) ?? 'administrator';
-  // A half-configured deployment must not quietly serve simulated figures as if they were live.
-  if ((sdkAppId === undefined) !== (secretKey === undefined)) {
-    throw new Error(
-      `Tencent TIMPush needs TENCENT_SDK_APP_ID and TENCENT_SECRET_KEY together (neither = simulator); missing: ${sdkAppId === undefined ? 'TENCENT_SDK_APP_ID' : 'TENCENT_SECRET_KEY'}`,
-    );
-  }
-  if (sdkAppId !== undefined && !/^\d+$/.test(sdkAppId)) throw new Error('TENCENT_SDK_APP_ID must be the numeric SDKAppID');
-  return {
-    credentials: sdkAppId && secretKey ? { sdkAppId, secretKey, adminId } : undefined,
-    adminId,
-    apiUrl: nonEmpty(env.TENCENT_API_URL) ?? TENCENT_DEFAULT_API_URL,
-  };
-}
-
-/** Starts the Tencent TIMPush datasource: live with credentials, else against the built-in simulator. */
-export async function startTencent(deps: VendorDeps): Promise<VendorRuntime<TencentSource>> {
-  const settings = readTencentSettings(deps.env);
-  const { credentials, apiUrl, simulator } = await connect(settings);
+/**
+ * One Tencent app (a PUSHGRAPH_APPS entry, or `default` from TENCENT_SDK_APP_ID /
+ * TENCENT_SECRET_KEY): live with credentials, else against a built-in simulator of its own.
+ */
+export async function startTencentApp(deps: VendorDeps, entry: TencentAppEntry): Promise<VendorRuntime<TencentSource>> {
+  const { credentials, apiUrl, simulator } = await connect(entry);
   const http = new VendorHttp({
     vendor: 'TENCENT',
+    app: entry.name,
     timeoutMs: deps.config.vendorTimeoutMs,
     logger: deps.logger,
     metrics: deps.metrics,
@@ -73,19 +50,18 @@ export async function startTencent(deps: VendorDeps): Promise<VendorRuntime<Tenc
   });
   return {
     vendor: 'TENCENT',
+    app: entry.name,
     mode: simulator ? 'simulated' : 'live',
-    createSource: (signal) => createTencentSource(batchers, signal),
+    createSource: (signal) => createTencentSource(batchers, entry.name, signal),
     close: async () => {
       await simulator?.close();
     },
   };
 }
 
-/** Where calls go: Tencent with the configured credentials, or a fresh simulator with its demo ones. */
-async function connect(
-  settings: TencentSettings,
-): Promise<{ credentials: TencentCredentials; apiUrl: string; simulator?: TencentSimulator }> {
-  if (settings.credentials) return { credentials: settings.credentials, apiUrl: settings.apiUrl };
-  const simulator = await startTencentSimulator({ adminId: settings.adminId });
+/** Where calls go: Tencent with the entry's credentials, or a fresh simulator with its demo ones. */
+async function connect(entry: TencentAppEntry): Promise<{ credentials: TencentCredentials; apiUrl: string; simulator?: TencentSimulator }> {
+  if (entry.credentials) return { credentials: { ...entry.credentials, adminId: entry.adminId }, apiUrl: entry.apiUrl };
+  const simulator = await startTencentSimulator({ adminId: entry.adminId });
   return { credentials: simulator.credentials, apiUrl: simulator.url, simulator };
 }
