@@ -208,7 +208,7 @@ describe('several apps per vendor in one process', () => {
     expect(answer.errors).toBeUndefined();
     expect(newRequests()).toEqual({ jpushDefault: 2, jpushNews: 2, group: 2, tencentDefault: 0, tencentNews: 0 });
     expect(answer.data?._entities.map((campaign) => `${campaign.app}/${campaign.id}`)).toEqual(
-      representations.map((representation) => `${representation.app ?? 'default'}/${representation.id}`),
+      representations.map((representation) => `${'app' in representation ? representation.app : 'default'}/${representation.id}`),
     );
   });
 
@@ -311,7 +311,9 @@ describe('several apps per vendor in one process', () => {
     expect(metrics).toMatch(
       /pushgraph_vendor_calls_total\{vendor="JPUSH",app="family",endpoint="group\/messages\/detail",outcome="ok"\} 5/,
     );
-    expect(metrics).toMatch(/pushgraph_vendor_calls_total\{vendor="TENCENT",app="news",endpoint="all_member_push_statistics",outcome="ok"\} 2/);
+    expect(metrics).toMatch(
+      /pushgraph_vendor_calls_total\{vendor="TENCENT",app="news",endpoint="all_member_push_statistics",outcome="ok"\} 2/,
+    );
     // A failing call's error text too.
     const failed = await gql('{ deliveryStatus(msgId: "abc", registrationIds: ["r"], app: "news") { status } }');
     expect(failed.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
