@@ -55,6 +55,7 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
       ? new RedisKeyValueCache(redis, 'pushgraph:response:')
       : new InMemoryLRUCache<string>({ maxSize: 32 * 1024 * 1024 }),
     onResponseCache: (outcome) => metrics.responseCacheLookups.inc({ outcome }),
+    jpushGroups: new Set(apps.JPUSH.filter((entry) => entry.kind === 'group').map((entry) => entry.name)),
   });
   await apollo.start();
   // Opens its store in the background: the service answers live while it starts (or is down).

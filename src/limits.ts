@@ -12,6 +12,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { DEFAULT_APP } from './apps.js';
 import type { Vendor } from './domain.js';
 import { badUserInput } from './errors.js';
 
@@ -19,12 +20,12 @@ import { badUserInput } from './errors.js';
 export interface OperationDemand {
   /** Ids in total: `campaign` fields, `campaigns` lists, `_entities` representations, campaign inputs, recentCampaigns pages, single-id queries. */
   ids: number;
-  /** Campaign ids per vendor. */
-  campaigns: Record<Vendor, number>;
-  /** `deviceTrace` fields: one Tencent call (1/s) each. */
-  traces: number;
-  /** JPush calls that are not campaign batches: `status/message` (1000 registration ids a call) and `users`. */
-  jpushCalls: number;
+  /** Campaign ids per vendor and app (apps do not share a quota). */
+  campaigns: Record<Vendor, Map<string, number>>;
+  /** `deviceTrace` fields per Tencent app: one call (1/s) each. */
+  traces: Map<string, number>;
+  /** JPush calls per app that are not campaign batches: `status/message` (1000 registration ids a call) and `users`. */
+  jpushCalls: Map<string, number>;
   /**
    * Distinct `since`/`until` windows the selected Campaign fields ask Tencent for: each window is
    * its own statistics (`funnel`, `channels`, the existence check) or loss (`lossReasons`) call.
@@ -32,19 +33,36 @@ export interface OperationDemand {
   tencentWindows: { statistics: number; loss: number };
 }
 
+export interface AppQuota {
+  vendor: Vendor;
+  app: string;
+  seconds: number;
+}
+
+/** JPush ids a call: an app's messages/detail takes 100 msg_ids, a group's group/messages/detail 10. */
+const JPUSH_IDS_PER_CALL = { app: 100, group: 10 };
+
 /**
- * Vendor quota one operation may spend, in seconds of the vendor's own rate (CONTRACT.md table):
- * JPush 100 ids a call at 2400 calls/min (free plan), Tencent 5 TaskIDs of one window a call at
- * 1 call/s per API (statistics and loss run side by side; traces 1 a call), Alibaba 1 id a call at 50 calls/s.
+ * Vendor quota one operation may spend per app, in seconds of the vendor's own rate (CONTRACT.md
+ * table): JPush 100 ids a call (a group 10) at 2400 calls/min (free plan), Tencent 5 TaskIDs of one
+ * window a call at 1 call/s per API (statistics and loss run side by side; traces 1 a call),
+ * Alibaba 1 id a call at 50 calls/s. `jpushGroups`: the JPush apps that are app groups.
  */
-export function quotaSeconds(demand: OperationDemand): Record<Vendor, number> {
-  const tencentBatches = Math.ceil(demand.campaigns.TENCENT / 5);
+export function quotaSeconds(demand: OperationDemand, jpushGroups: ReadonlySet<string> = new Set()): AppQuota[] {
+  const quotas: AppQuota[] = [];
+  const jpushApps = new Set([...demand.campaigns.JPUSH.keys(), ...demand.jpushCalls.keys()]);
+  for (const app of jpushApps) {
+    const perCall = jpushGroups.has(app) ? JPUSH_IDS_PER_CALL.group : JPUSH_IDS_PER_CALL.app;
+    const calls = Math.ceil((demand.campaigns.JPUSH.get(app) ?? 0) / perCall) + (demand.jpushCalls.get(app) ?? 0);
+    quotas.push({ vendor: 'JPUSH', app, seconds: (calls * 60) / 2400 });
+  }
   const { statistics, loss } = demand.tencentWindows;
-  return {
-    JPUSH: ((Math.ceil(demand.campaigns.JPUSH / 100) + demand.jpushCalls) * 60) / 2400,
-    TENCENT: Math.max(tencentBatches * statistics, tencentBatches * loss, demand.traces),
-    ALIYUN: demand.campaigns.ALIYUN / 50,
-  };
+  for (const app of new Set([...demand.campaigns.TENCENT.keys(), ...demand.traces.keys()])) {
+    const batches = Math.ceil((demand.campaigns.TENCENT.get(app) ?? 0) / 5);
+    quotas.push({ vendor: 'TENCENT', app, seconds: Math.max(batches * statistics, batches * loss, demand.traces.get(app) ?? 0) });
+  }
+  for (const [app, count] of demand.campaigns.ALIYUN) quotas.push({ vendor: 'ALIYUN', app, seconds: count / 50 });
+  return quotas;
 }
 
 const CAMPAIGN_VENDORS: readonly Vendor[] = ['JPUSH', 'TENCENT', 'ALIYUN'];
@@ -66,16 +84,20 @@ export function measureDemand(
   }
   const demand: OperationDemand = {
     ids: 0,
-    campaigns: { JPUSH: 0, TENCENT: 0, ALIYUN: 0 },
-    traces: 0,
-    jpushCalls: 0,
+    campaigns: { JPUSH: new Map(), TENCENT: new Map(), ALIYUN: new Map() },
+    traces: new Map(),
+    jpushCalls: new Map(),
     tencentWindows: { statistics: 0, loss: 0 },
   };
   // The existence check of every campaign reads statistics over the default window (no since/until).
   const windows = { statistics: new Set<string>([JSON.stringify([null, null])]), loss: new Set<string>() };
-  const countCampaign = (vendor: unknown): void => {
+  const add = (counts: Map<string, number>, app: unknown): void => {
+    const name = typeof app === 'string' ? app : DEFAULT_APP;
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  };
+  const countCampaign = (vendor: unknown, app: unknown): void => {
     demand.ids += 1;
-    if (CAMPAIGN_VENDORS.includes(vendor as Vendor)) demand.campaigns[vendor as Vendor] += 1;
+    if (CAMPAIGN_VENDORS.includes(vendor as Vendor)) add(demand.campaigns[vendor as Vendor], app);
   };
   const argument = (field: FieldNode, name: string): unknown => {
     const node = field.arguments?.find((arg) => arg.name.value === name);
@@ -104,20 +126,21 @@ export function measureDemand(
       } else {
         switch (selection.name.value) {
           case 'campaign':
-            countCampaign(argument(selection, 'vendor'));
+            countCampaign(argument(selection, 'vendor'), argument(selection, 'app'));
             if (selection.selectionSet) visitCampaign(selection.selectionSet, new Set());
             break;
           case 'campaigns': {
             const ids = argument(selection, 'ids');
-            const vendor = argument(selection, 'vendor');
-            for (let i = 0; i < (Array.isArray(ids) ? ids.length : 1); i++) countCampaign(vendor);
+            const [vendor, app] = [argument(selection, 'vendor'), argument(selection, 'app')];
+            for (let i = 0; i < (Array.isArray(ids) ? ids.length : 1); i++) countCampaign(vendor, app);
             if (selection.selectionSet) visitCampaign(selection.selectionSet, new Set());
             break;
           }
           case '_entities': {
             const representations = argument(selection, 'representations');
             for (const representation of Array.isArray(representations) ? representations : []) {
-              countCampaign((representation as { vendor?: unknown } | null)?.vendor);
+              const { vendor, app } = (representation as { vendor?: unknown; app?: unknown } | null) ?? {};
+              countCampaign(vendor, app);
             }
             if (selection.selectionSet) visitCampaign(selection.selectionSet, new Set());
             break;
@@ -126,32 +149,33 @@ export function measureDemand(
           case 'trackCampaigns': {
             const campaigns = argument(selection, 'campaigns');
             for (const campaign of Array.isArray(campaigns) ? campaigns : [campaigns]) {
-              countCampaign((campaign as { vendor?: unknown } | null)?.vendor);
+              const { vendor, app } = (campaign as { vendor?: unknown; app?: unknown } | null) ?? {};
+              countCampaign(vendor, app);
             }
             break;
           }
           case 'recentCampaigns': {
             // A page's campaigns are ids too (their fields call the vendors); without a vendor filter only the total is known.
             const first = argument(selection, 'first');
-            const vendor = argument(selection, 'vendor');
-            for (let i = 0; i < (typeof first === 'number' ? first : 50); i++) countCampaign(vendor);
+            const [vendor, app] = [argument(selection, 'vendor'), argument(selection, 'app')];
+            for (let i = 0; i < (typeof first === 'number' ? first : 50); i++) countCampaign(vendor, app);
             break;
           }
           case 'deviceTrace':
             demand.ids += 1;
-            demand.traces += 1;
+            add(demand.traces, argument(selection, 'app'));
             break;
           case 'deliveryStatus': {
             // Every registration id is an id asked for, and one status/message call carries them
             // (a list over 1000 is refused by the field itself, naming `registrationIds`).
             const registrationIds = argument(selection, 'registrationIds');
             demand.ids += Math.min(STATUS_IDS_PER_CALL, Math.max(1, Array.isArray(registrationIds) ? registrationIds.length : 1));
-            demand.jpushCalls += 1;
+            add(demand.jpushCalls, argument(selection, 'app'));
             break;
           }
           case 'userMetrics':
             demand.ids += 1;
-            demand.jpushCalls += 1;
+            add(demand.jpushCalls, argument(selection, 'app'));
             break;
         }
       }
@@ -169,6 +193,8 @@ function refuse(message: string): GraphQLError {
 export interface LimitOptions {
   maxIdsPerRequest: number;
   maxQuotaSecondsPerRequest: number;
+  /** The JPush apps that are app groups (10 ids a call). */
+  jpushGroups?: ReadonlySet<string>;
 }
 
 /**
@@ -187,10 +213,11 @@ export function vendorDemandLimit(options: LimitOptions): ApolloServerPlugin {
           if (demand.ids > options.maxIdsPerRequest) {
             throw refuse(`This operation asks for ${demand.ids} ids; the limit is ${options.maxIdsPerRequest} (MAX_IDS_PER_REQUEST).`);
           }
-          for (const [vendor, seconds] of Object.entries(quotaSeconds(demand))) {
+          for (const { vendor, app, seconds } of quotaSeconds(demand, options.jpushGroups)) {
             if (seconds > options.maxQuotaSecondsPerRequest) {
+              const whose = app === DEFAULT_APP ? `${vendor}'s` : `${vendor} app "${app}"'s`;
               throw refuse(
-                `This operation would spend ${Math.ceil(seconds)} s of ${vendor}'s call quota; the limit is ` +
+                `This operation would spend ${Math.ceil(seconds)} s of ${whose} call quota; the limit is ` +
                   `${options.maxQuotaSecondsPerRequest} s (MAX_QUOTA_SECONDS_PER_REQUEST). Split it into smaller operations.`,
               );
             }

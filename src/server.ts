@@ -39,6 +39,8 @@ export interface ServerOptions {
   responseCache: KeyValueCache<string>;
   /** Counts response-cache lookups (hit, miss) for /metrics. */
   onResponseCache?: (outcome: 'hit' | 'miss') => void;
+  /** The JPush apps that are app groups: the quota limit costs their 10 ids a call. */
+  jpushGroups?: ReadonlySet<string>;
 }
 
 export function buildServer(options: ServerOptions): ApolloServer<Context> {
@@ -58,7 +60,7 @@ export function buildServer(options: ServerOptions): ApolloServer<Context> {
     plugins: [
       // graphql-armor types against Apollo's CJS build; the plugin objects are the same at run time.
       ...(armor.plugins as unknown as Array<ApolloServerPlugin<Context>>),
-      vendorDemandLimit(config),
+      vendorDemandLimit({ ...config, jpushGroups: options.jpushGroups }),
       requestErrorStatus(),
       operationSpans(),
       // Vendor figures are reused for CACHE_TTL_SECONDS here, so a router may reuse them as long.

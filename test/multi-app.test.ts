@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { Kind, parse } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startApp, type App } from '../src/app.js';
 import type { RecordedRequest } from '../src/datasources/fake-server.js';
@@ -8,6 +9,7 @@ import { startJPushSimulator, type JPushSimulator } from '../src/datasources/jpu
 import type { JPushMessageDetail } from '../src/datasources/jpush/types.js';
 import { startTencentSimulator, type TencentSimulator } from '../src/datasources/tencent/simulator.js';
 import { verifyUserSig } from '../src/datasources/tencent/usersig.js';
+import { measureDemand, quotaSeconds, type AppQuota } from '../src/limits.js';
 import { createLogger } from '../src/logger.js';
 
 /*
@@ -321,5 +323,36 @@ describe('several apps per vendor in one process', () => {
       for (const secret of SECRETS) expect(text).not.toContain(secret);
     }
     expect(logs).toContain('"app":"family"');
+  });
+});
+
+describe('the vendor-quota limit costs each app on its own', () => {
+  const cost = (query: string): AppQuota[] => {
+    const document = parse(query);
+    const operation = document.definitions.find((definition) => definition.kind === Kind.OPERATION_DEFINITION);
+    if (operation?.kind !== Kind.OPERATION_DEFINITION) throw new Error('no operation');
+    return quotaSeconds(measureDemand(document, operation), new Set(['family']));
+  };
+
+  it('counts batches per app (a group 10 ids a call) and Tencent traces per SDKAppID', () => {
+    const ids = (count: number): string => JSON.stringify(range(count, (i) => String(i + 1)));
+    expect(
+      cost(`{
+        a: campaigns(vendor: JPUSH, ids: ${ids(150)}) { id }
+        b: campaigns(vendor: JPUSH, app: "news", ids: ${ids(100)}) { id }
+        c: campaigns(vendor: JPUSH, app: "family", ids: ${ids(25)}) { id }
+        d: deviceTrace(taskId: "t", userId: "u") { instanceId }
+        e: deviceTrace(taskId: "t", userId: "v") { instanceId }
+        f: deviceTrace(taskId: "t", userId: "u", app: "news") { instanceId }
+        g: _entities(representations: [{ __typename: "Campaign", vendor: ALIYUN, app: "shop", id: "1" }]) { __typename }
+      }`),
+    ).toEqual([
+      { vendor: 'JPUSH', app: 'default', seconds: (2 * 60) / 2400 },
+      { vendor: 'JPUSH', app: 'news', seconds: (1 * 60) / 2400 },
+      { vendor: 'JPUSH', app: 'family', seconds: (3 * 60) / 2400 },
+      { vendor: 'TENCENT', app: 'default', seconds: 2 },
+      { vendor: 'TENCENT', app: 'news', seconds: 1 },
+      { vendor: 'ALIYUN', app: 'shop', seconds: 1 / 50 },
+    ]);
   });
 });

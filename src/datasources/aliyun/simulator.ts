@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { startFakeServer, type FakeReply, type FakeServer, type RecordedRequest } from '../fake-server.js';
 import { seededRandom } from '../seeded-random.js';
 import { sleep } from '../http.js';
@@ -25,7 +25,7 @@ import type { AliyunCredentials, AliyunPushStat } from './types.js';
 export type AliyunStatCounts = Omit<AliyunPushStat, 'MessageId'>;
 
 export interface AliyunSimulatorOptions {
-  /** Defaults: generated AccessKey pair, AppKey 23267207 (the vendor doc's example). */
+  /** Defaults: generated AccessKey pair and AppKey (an integer, as Alibaba's), so two simulated apps never share answers. */
   credentials?: Partial<AliyunCredentials>;
   /** Added to every answer and counted as in flight (the FakeServer's own latencyMs is not). */
   latencyMs?: number;
@@ -92,7 +92,7 @@ export async function startAliyunSimulator(options: AliyunSimulatorOptions = {})
   const credentials: AliyunCredentials = {
     accessKeyId: options.credentials?.accessKeyId ?? `LTAI${randomBytes(10).toString('hex')}`,
     accessKeySecret: options.credentials?.accessKeySecret ?? randomBytes(22).toString('base64url'),
-    appKey: options.credentials?.appKey ?? '23267207',
+    appKey: options.credentials?.appKey ?? String(randomInt(20_000_000, 30_000_000)),
   };
   const overrides = new Map<string, AliyunStatCounts | null>();
   /** Answers forced by the tests, in order; each gets the RequestId of the call it answers. */
