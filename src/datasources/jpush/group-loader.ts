@@ -1,12 +1,12 @@
 import type { AnswerCache } from '../../cache.js';
-import type { TimeUnit, UserMetrics } from '../../domain.js';
+import type { UserMetrics } from '../../domain.js';
 import { badUserInput } from '../../errors.js';
 import { SharedBatcher } from '../batcher.js';
 import { unreadable } from '../http.js';
 import type { JPushGroupClient } from './group-client.js';
 import { toGroupReport } from './group-mapper.js';
 import { checkGroupMsgId, checkGroupUsersQuery, MAX_GROUP_MSG_IDS_PER_CALL } from './group-validate.js';
-import { reportCampaigns, type JPushSource } from './loader.js';
+import { reportCampaigns, usersBatcher, type JPushSource, type UsersKey } from './loader.js';
 import { toUserMetrics, type JPushReport } from './mapper.js';
 import type { ArgumentProblem } from './validate.js';
 
@@ -18,14 +18,6 @@ export interface JPushGroupLoadersOptions {
   /** The app's name in PUSHGRAPH_APPS, for messages. */
   app: string;
 }
-
-interface UsersKey {
-  timeUnit: TimeUnit;
-  start: string;
-  duration: number;
-}
-
-const usersKey = (key: UsersKey): string => `${key.timeUnit}|${key.start}|${key.duration}`;
 
 function reject(problem: ArgumentProblem | undefined): void {
   if (problem) throw badUserInput(problem.message, problem.argument);
@@ -62,23 +54,7 @@ export class JPushGroupLoaders {
         );
       },
     });
-    this.users = new SharedBatcher({
-      name: `jpush.groupUsers:${client.groupKey}`,
-      cache,
-      ttlMs,
-      // One question per call, as for an app's users.
-      maxBatchSize: 1,
-      keyOf: usersKey,
-      fetchBatch: async (keys) =>
-        new Map(
-          await Promise.all(
-            keys.map(async (key) => {
-              const items = await client.getUsers(key.timeUnit, key.start, key.duration);
-              return [usersKey(key), toUserMetrics(key.timeUnit, key.start, key.duration, items)] as const;
-            }),
-          ),
-        ),
-    });
+    this.users = usersBatcher(`jpush.groupUsers:${client.groupKey}`, (...query) => client.getUsers(...query), cache, ttlMs);
   }
 
   /** A fresh source for one request: its DataLoaders batch this request's ids, then are dropped. */

@@ -3,8 +3,8 @@ import { startFakeServer, type FakeReply, type RecordedRequest, type FakeServer 
 import { seededRandom } from '../seeded-random.js';
 import { checkGroupMsgId, checkGroupUsersQuery, MAX_GROUP_MSG_IDS_PER_CALL } from './group-validate.js';
 import type { JPushGroupChannelStat, JPushGroupMessageDetail } from './group-types.js';
-import { credentialsOf, failure, generateUsersItems, problemReply } from './simulator.js';
-import { JPushErrorCode, type JPushUsersAnswer, type JPushUsersItem } from './types.js';
+import { credentialsOf, failure, problemReply, quotaWindow, usersReply } from './simulator.js';
+import { JPushErrorCode, type JPushUsersItem } from './types.js';
 
 /*
  * JPush's group statistics on loopback: `group/messages/detail` and `group/users` of one app
@@ -102,8 +102,7 @@ export async function startJPushGroupSimulator(options: JPushGroupSimulatorOptio
   const quota = options.quota ?? 2400;
   const fixed = new Map<string, unknown>();
   let usersItems: JPushUsersItem[] | undefined;
-  let windowEnd = 0;
-  let used = 0;
+  const takeCall = quotaWindow(quota, 60_000);
 
   const messageDetail = (id: string): JPushGroupMessageDetail | undefined => (id.endsWith('404') ? undefined : generateDetail(id));
 
@@ -125,29 +124,8 @@ export async function startJPushGroupSimulator(options: JPushGroupSimulatorOptio
     };
   };
 
-  const users = (request: RecordedRequest, headers: Record<string, string>): FakeReply => {
-    const unitText = request.query.get('time_unit') ?? '';
-    const start = request.query.get('start');
-    const durationText = request.query.get('duration');
-    if (!unitText || start === null || durationText === null) {
-      return failure(400, JPushErrorCode.MISSING_PARAMETER, 'time_unit, start and duration are required', headers);
-    }
-    // The doc's example sends "day": JPush reads the unit case-insensitively.
-    const timeUnit = unitText.toUpperCase();
-    if (timeUnit !== 'HOUR' && timeUnit !== 'DAY' && timeUnit !== 'MONTH') {
-      return failure(400, JPushErrorCode.ILLEGAL_PARAMETER, `time_unit ${unitText} is not HOUR, DAY or MONTH`, headers);
-    }
-    const duration = /^\d+$/.test(durationText) ? Number(durationText) : Number.NaN;
-    const problem = checkGroupUsersQuery(timeUnit, start, duration);
-    if (problem) return problemReply(problem, headers);
-    const answer: JPushUsersAnswer = {
-      time_unit: unitText,
-      start,
-      duration,
-      items: usersItems ?? generateUsersItems(timeUnit, start, duration, Date.now()),
-    };
-    return { status: 200, headers, body: answer };
-  };
+  const users = (request: RecordedRequest, headers: Record<string, string>): FakeReply =>
+    usersReply(request, headers, checkGroupUsersQuery, usersItems);
 
   const ROUTES: Record<string, (request: RecordedRequest, headers: Record<string, string>) => FakeReply> = {
     '/v3/group/messages/detail': messagesDetail,
@@ -161,18 +139,7 @@ export async function startJPushGroupSimulator(options: JPushGroupSimulatorOptio
     if (credentials?.appKey !== `group-${groupKey}` || credentials.masterSecret !== groupSecret) {
       return failure(401, JPushErrorCode.AUTH_FAILED, 'Basic authentication failed');
     }
-    const now = Date.now();
-    if (now >= windowEnd) {
-      windowEnd = now + 60_000;
-      used = 0;
-    }
-    const overQuota = used >= quota;
-    if (!overQuota) used++;
-    const headers = {
-      'X-Rate-Limit-Quota': String(quota),
-      'X-Rate-Limit-Remaining': String(quota - used),
-      'X-Rate-Limit-Reset': String(Math.ceil((windowEnd - now) / 1000)),
-    };
+    const { overQuota, headers } = takeCall();
     if (overQuota) return failure(429, JPushErrorCode.RATE_LIMITED, 'Request times over the limit', headers);
     if (request.method !== 'GET') return failure(405, 405, `${request.path} takes GET`, headers);
     return route(request, headers);

@@ -34,15 +34,19 @@ async function startApp(deps: VendorDeps, entry: JPushAppEntry): Promise<VendorR
   let simulator: JPushSimulator | undefined;
   const target = entry.credentials ? { ...entry.credentials, baseUrl: entry.reportUrl } : (simulator = await startJPushSimulator());
   const client = new JPushClient({ ...target, http: jpushHttp(deps, entry, target.masterSecret, target.appKey) });
-  const loaders = new JPushLoaders({ client, cache: deps.cache, ttlMs: deps.config.cacheTtlSeconds * 1000, logger: deps.logger, app: entry.name });
+  const loaders = new JPushLoaders({
+    client,
+    cache: deps.cache,
+    ttlMs: deps.config.cacheTtlSeconds * 1000,
+    logger: deps.logger,
+    app: entry.name,
+  });
   return runtime(entry, simulator, (signal) => loaders.createSource(signal));
 }
 
 async function startGroup(deps: VendorDeps, entry: JPushGroupEntry): Promise<VendorRuntime<JPushSource>> {
   let simulator: JPushGroupSimulator | undefined;
-  const target = entry.credentials
-    ? { ...entry.credentials, baseUrl: entry.reportUrl }
-    : (simulator = await startJPushGroupSimulator());
+  const target = entry.credentials ? { ...entry.credentials, baseUrl: entry.reportUrl } : (simulator = await startJPushGroupSimulator());
   const { groupKey, groupSecret, baseUrl } = target;
   // The group's quota is its own (JPush counts it per group key), not its apps'.
   const client = new JPushGroupClient({ baseUrl, groupKey, groupSecret, http: jpushHttp(deps, entry, groupSecret, `group-${groupKey}`) });

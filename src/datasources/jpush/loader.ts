@@ -8,7 +8,7 @@ import { Interest } from '../interest.js';
 import type { CampaignSource } from '../vendor.js';
 import type { JPushClient } from './client.js';
 import { toDeliveryStatus, toFallbackReport, toReport, toUserMetrics, type JPushReport } from './mapper.js';
-import { JPushErrorCode } from './types.js';
+import { JPushErrorCode, type JPushUsersItemParsed } from './types.js';
 import {
   checkMsgId,
   checkRegistrationIds,
@@ -84,13 +84,41 @@ interface StatusKey {
   registrationId: string;
 }
 
-interface UsersKey {
+export interface UsersKey {
   timeUnit: TimeUnit;
   start: string;
   duration: number;
 }
 
 const usersKey = (key: UsersKey): string => `${key.timeUnit}|${key.start}|${key.duration}`;
+
+/**
+ * users (an app's) or group/users (a group's), over the shared answer cache. One question per
+ * call: batching cannot merge users queries, the shared cache still dedupes them.
+ */
+export function usersBatcher(
+  name: string,
+  getUsers: (timeUnit: TimeUnit, start: string, duration: number) => Promise<JPushUsersItemParsed[]>,
+  cache: AnswerCache,
+  ttlMs: number,
+): SharedBatcher<UsersKey, UserMetrics> {
+  return new SharedBatcher({
+    name,
+    cache,
+    ttlMs,
+    maxBatchSize: 1,
+    keyOf: usersKey,
+    fetchBatch: async (keys) =>
+      new Map(
+        await Promise.all(
+          keys.map(async (key) => {
+            const items = await getUsers(key.timeUnit, key.start, key.duration);
+            return [usersKey(key), toUserMetrics(key.timeUnit, key.start, key.duration, items)] as const;
+          }),
+        ),
+      ),
+  });
+}
 const statusGroup = (key: StatusKey): string => `${key.msgId}|${key.date ?? ''}`;
 // The registration id comes last, so the key is unambiguous whatever characters it holds.
 const statusKey = (key: StatusKey): string => `${statusGroup(key)}|${key.registrationId}`;
@@ -155,23 +183,7 @@ export class JPushLoaders {
       groupOf: statusGroup,
       fetchBatch: (keys) => this.fetchStatuses(keys),
     });
-    this.users = new SharedBatcher({
-      name: `jpush.users:${client.appKey}`,
-      cache,
-      ttlMs,
-      maxBatchSize: 1,
-      keyOf: usersKey,
-      // One question per call: batching cannot merge users queries, the shared cache still dedupes them.
-      fetchBatch: async (keys) =>
-        new Map(
-          await Promise.all(
-            keys.map(async (key) => {
-              const items = await client.getUsers(key.timeUnit, key.start, key.duration);
-              return [usersKey(key), toUserMetrics(key.timeUnit, key.start, key.duration, items)] as const;
-            }),
-          ),
-        ),
-    });
+    this.users = usersBatcher(`jpush.users:${client.appKey}`, (...query) => client.getUsers(...query), cache, ttlMs);
   }
 
   /**

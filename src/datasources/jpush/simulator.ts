@@ -288,6 +288,59 @@ export function problemReply(problem: ArgumentProblem, headers: Record<string, s
   return failure(400, problem.code, problem.message, headers);
 }
 
+/** JPush's call quota of one app key (or group key) per window, with the headers every answer carries. */
+export function quotaWindow(quota: number, windowMs: number): () => { overQuota: boolean; headers: Record<string, string> } {
+  let windowEnd = 0;
+  let used = 0;
+  return () => {
+    const now = Date.now();
+    if (now >= windowEnd) {
+      windowEnd = now + windowMs;
+      used = 0;
+    }
+    const overQuota = used >= quota;
+    if (!overQuota) used++;
+    return {
+      overQuota,
+      headers: {
+        'X-Rate-Limit-Quota': String(quota),
+        'X-Rate-Limit-Remaining': String(quota - used),
+        'X-Rate-Limit-Reset': String(Math.ceil((windowEnd - now) / 1000)),
+      },
+    };
+  };
+}
+
+/** users / group/users: the query checked as JPush checks it (`check`: an app's 60 days or a group's 30), then `items` or generated ones. */
+export function usersReply(
+  request: RecordedRequest,
+  headers: Record<string, string>,
+  check: (timeUnit: JPushTimeUnit, start: string, duration: number) => ArgumentProblem | undefined,
+  items: JPushUsersItem[] | undefined,
+): FakeReply {
+  const unitText = request.query.get('time_unit') ?? '';
+  const start = request.query.get('start');
+  const durationText = request.query.get('duration');
+  if (!unitText || start === null || durationText === null) {
+    return failure(400, JPushErrorCode.MISSING_PARAMETER, 'time_unit, start and duration are required', headers);
+  }
+  // The doc's group example sends "day": JPush reads the unit case-insensitively.
+  const timeUnit = unitText.toUpperCase();
+  if (timeUnit !== 'HOUR' && timeUnit !== 'DAY' && timeUnit !== 'MONTH') {
+    return failure(400, JPushErrorCode.ILLEGAL_PARAMETER, `time_unit ${unitText} is not HOUR, DAY or MONTH`, headers);
+  }
+  const duration = /^\d+$/.test(durationText) ? Number(durationText) : Number.NaN;
+  const problem = check(timeUnit, start, duration);
+  if (problem) return problemReply(problem, headers);
+  const answer: JPushUsersAnswer = {
+    time_unit: unitText,
+    start,
+    duration,
+    items: items ?? generateUsersItems(timeUnit, start, duration, Date.now()),
+  };
+  return { status: 200, headers, body: answer };
+}
+
 /** Decodes `Authorization: Basic …` on its own (not with the client's code), so a client bug shows. */
 export function credentialsOf(request: RecordedRequest): { appKey: string; masterSecret: string } | undefined {
   const match = /^Basic ([A-Za-z0-9+/]+=*)$/.exec(request.headers.authorization ?? '');
@@ -311,8 +364,7 @@ export async function startJPushSimulator(options: JPushSimulatorOptions = {}): 
   let usersItems: JPushUsersItem[] | undefined;
   let rateLimited: { times: number; resetSeconds: number } = { times: 0, resetSeconds: 0 };
   const injected: Array<{ error: JPushInjectedError; times: number }> = [];
-  let windowEnd = 0;
-  let used = 0;
+  const takeCall = quotaWindow(quota, windowMs);
   const replyStatuses: number[] = [];
 
   // Data set by a test wins over the "404" rule; a dropped id wins over everything.
@@ -369,29 +421,8 @@ export async function startJPushSimulator(options: JPushSimulatorOptions = {}): 
     return { status: 200, headers, body: Object.fromEntries(answer) };
   };
 
-  const users = (request: RecordedRequest, headers: Record<string, string>): FakeReply => {
-    const unitText = request.query.get('time_unit') ?? '';
-    const start = request.query.get('start');
-    const durationText = request.query.get('duration');
-    if (!unitText || start === null || durationText === null) {
-      return failure(400, JPushErrorCode.MISSING_PARAMETER, 'time_unit, start and duration are required', headers);
-    }
-    // The doc's group example sends "day": JPush reads the unit case-insensitively.
-    const timeUnit = unitText.toUpperCase();
-    if (timeUnit !== 'HOUR' && timeUnit !== 'DAY' && timeUnit !== 'MONTH') {
-      return failure(400, JPushErrorCode.ILLEGAL_PARAMETER, `time_unit ${unitText} is not HOUR, DAY or MONTH`, headers);
-    }
-    const duration = /^\d+$/.test(durationText) ? Number(durationText) : Number.NaN;
-    const problem = checkUsersQuery(timeUnit, start, duration);
-    if (problem) return problemReply(problem, headers);
-    const answer: JPushUsersAnswer = {
-      time_unit: unitText,
-      start,
-      duration,
-      items: usersItems ?? generateUsersItems(timeUnit, start, duration, Date.now()),
-    };
-    return { status: 200, headers, body: answer };
-  };
+  const users = (request: RecordedRequest, headers: Record<string, string>): FakeReply =>
+    usersReply(request, headers, checkUsersQuery, usersItems);
 
   const ROUTES: Record<string, { method: string; answer: (request: RecordedRequest, headers: Record<string, string>) => FakeReply }> = {
     'messages/detail': {
@@ -422,18 +453,7 @@ export async function startJPushSimulator(options: JPushSimulatorOptions = {}): 
         'X-Rate-Limit-Reset': String(rateLimited.resetSeconds),
       });
     }
-    const now = Date.now();
-    if (now >= windowEnd) {
-      windowEnd = now + windowMs;
-      used = 0;
-    }
-    const overQuota = used >= quota;
-    if (!overQuota) used++;
-    const headers = {
-      'X-Rate-Limit-Quota': String(quota),
-      'X-Rate-Limit-Remaining': String(quota - used),
-      'X-Rate-Limit-Reset': String(Math.ceil((windowEnd - now) / 1000)),
-    };
+    const { overQuota, headers } = takeCall();
     if (overQuota) return failure(429, JPushErrorCode.RATE_LIMITED, 'Request times over the limit', headers);
     const fault = injected.find((entry) => entry.error.endpoint === undefined || entry.error.endpoint === endpoint);
     if (fault) {
