@@ -118,7 +118,7 @@ describe('recentCampaigns and trackCampaigns', () => {
       (await app.gql(query, variables, auth)).errors?.map((error) => [error.extensions?.code, error.message]);
     expect(await code(RECENT, { first: 201 })).toEqual([['BAD_USER_INPUT', 'first must be between 0 and 200']]);
     expect(await code(RECENT, { after: 'not-a-cursor' })).toEqual([['BAD_USER_INPUT', 'after is not a cursor of recentCampaigns']]);
-    expect(await code(RECENT, { app: 'shop' })).toEqual([['BAD_USER_INPUT', 'unknown app "shop"']]);
+    expect(await code(RECENT, { app: 'shop' })).toEqual([['BAD_USER_INPUT', 'Unknown app "shop"']]);
     expect(
       await code(TRACK, {
         campaigns: [
@@ -126,7 +126,7 @@ describe('recentCampaigns and trackCampaigns', () => {
           { vendor: 'JPUSH', app: 'shop', id: jpushId(7) },
         ],
       }),
-    ).toEqual([['BAD_USER_INPUT', 'unknown app "shop"']]);
+    ).toEqual([['BAD_USER_INPUT', 'Unknown app "shop" for JPUSH']]);
     const badId = (
       await app.gql(
         TRACK,
