@@ -66,7 +66,7 @@ export async function startAliyun(deps: VendorDeps): Promise<VendorRuntime<Aliyu
   return {
     vendor: 'ALIYUN',
     mode: simulator ? 'simulated' : 'live',
-    createSource: (signal) => createAliyunSource(batcher, interest, signal),
+    createSource: (signal) => createAliyunSource(batcher, interest, 'default', signal),
     close: async () => {
       await simulator?.close();
     },

@@ -53,6 +53,7 @@ export async function startJPush(deps: VendorDeps): Promise<VendorRuntime<JPushS
     cache: deps.cache,
     ttlMs: deps.config.cacheTtlSeconds * 1000,
     logger: deps.logger,
+    app: 'default',
   });
   return {
     vendor: 'JPUSH',

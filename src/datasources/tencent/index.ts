@@ -74,7 +74,7 @@ export async function startTencent(deps: VendorDeps): Promise<VendorRuntime<Tenc
   return {
     vendor: 'TENCENT',
     mode: simulator ? 'simulated' : 'live',
-    createSource: (signal) => createTencentSource(batchers, signal),
+    createSource: (signal) => createTencentSource(batchers, 'default', signal),
     close: async () => {
       await simulator?.close();
     },
