@@ -4,7 +4,7 @@ import { Archive } from './archive/index.js';
 import { countingCache, LruAnswerCache } from './cache.js';
 import { readConfig, type Config, type Env } from './config.js';
 import { createContext } from './context.js';
-import { closeVendors, startVendors, vendorModes, type Vendors } from './datasources/index.js';
+import { closeVendors, startVendors, VENDORS, vendorModes, type Vendors } from './datasources/index.js';
 import { localSlotClocks } from './datasources/slot-clock.js';
 import { buildHttp } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
@@ -54,7 +54,12 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
   });
   await apollo.start();
   // Opens its store in the background: the service answers live while it starts (or is down).
-  const archive = new Archive({ config: config.archive, vendors, logger, metrics });
+  const archive = new Archive({
+    config: config.archive,
+    runtimes: VENDORS.map((vendor) => ({ vendor, app: 'default', createSource: () => vendors[vendor].createSource() })),
+    logger,
+    metrics,
+  });
 
   const http = await buildHttp({
     config,

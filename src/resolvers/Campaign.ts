@@ -11,5 +11,5 @@ export const Campaign: CampaignResolvers = {
   lossReasons: (campaign, window, ctx) => figureOf(ctx, campaign, 'lossReasons', window),
   sms: (campaign, _args, ctx) => figureOf(ctx, campaign, 'sms', {}),
   asOf: (campaign) => (campaign.view?.asOf !== undefined ? new Date(campaign.view.asOf).toISOString() : null),
-  history: (campaign, bounds, ctx) => ctx.archive?.history(campaign.vendor, campaign.id, bounds) ?? [],
+  history: (campaign, bounds, ctx) => ctx.archive?.history(campaign.vendor, campaign.app, campaign.id, bounds) ?? [],
 };

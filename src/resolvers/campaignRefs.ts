@@ -49,6 +49,7 @@ export function loadCampaigns(
   vendor: unknown,
   ids: readonly string[],
   info: GraphQLResolveInfo,
+  app = 'default',
 ): Array<Promise<CampaignRef | null>> {
   if (!isVendor(vendor)) throw badUserInput(`Unknown vendor "${String(vendor)}"`, 'vendor');
   const source = ctx.sources[vendor];
@@ -56,7 +57,7 @@ export function loadCampaigns(
   const defaults = selectedDefaultFigures(source, info);
   const { archive } = ctx;
   // Vendor first; the archive answers for ids the vendor no longer knows (or is known to be past).
-  return ids.map((id) => (archive ? archive.campaign(vendor, source, id, defaults) : source.campaign(id)));
+  return ids.map((id) => (archive ? archive.campaign(vendor, app, source, id, defaults) : source.campaign(id)));
 }
 
 /**
@@ -75,5 +76,5 @@ export function figureOf<F extends ArchivedField>(
   const source = ctx.sources[campaign.vendor];
   const live = (): Promise<Figures[F]> =>
     (field === 'sms' ? source.sms(campaign.id) : source[field as WindowedField](campaign.id, window)) as Promise<Figures[F]>;
-  return ctx.archive ? ctx.archive.field(campaign.vendor, campaign.id, field, window, live) : live();
+  return ctx.archive ? ctx.archive.field(campaign.vendor, campaign.app, campaign.id, field, window, live) : live();
 }
