@@ -14,7 +14,7 @@ const FIGURES = `
 
 const RECENT = `query ($vendor: Vendor, $app: String, $since: String, $first: Int, $after: String) {
   recentCampaigns(vendor: $vendor, app: $app, since: $since, first: $first, after: $after) {
-    edges { cursor node { vendor id } }
+    edges { cursor node { vendor app id } }
     pageInfo { hasNextPage endCursor }
   }
 }`;
@@ -22,7 +22,7 @@ const SUMMARY = `query ($campaigns: [CampaignInput!]!) { campaignSummary(campaig
 const TRACK = `mutation ($campaigns: [CampaignInput!]!) { trackCampaigns(campaigns: $campaigns) { vendor id funnel { sent } } }`;
 
 interface Page {
-  edges: Array<{ cursor: string; node: { vendor: string; id: string } }>;
+  edges: Array<{ cursor: string; node: { vendor: string; app: string; id: string } }>;
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
 }
 interface CampaignFigures {
@@ -148,6 +148,25 @@ describe('recentCampaigns and trackCampaigns', () => {
     const answer = await app.gql(TRACK, { campaigns: [{ vendor: 'JPUSH', id: jpushId(8) }] });
     expect(answer.status).toBe(401);
     expect(answer.data ?? null).toBeNull();
+  });
+
+  it('lists each campaign with its own app, pages through the same id of two apps, and filters by app', async () => {
+    const id = jpushId(9);
+    // Seen in two apps at the same instant, later than anything listed before.
+    const at = Date.now() + 60_000;
+    app.archive.saw('JPUSH', 'news', id, at);
+    app.archive.saw('JPUSH', 'default', id, at);
+    const since = new Date(at).toISOString();
+    const first = await recent({ first: 1 });
+    expect(first.edges.map((edge) => edge.node)).toEqual([{ vendor: 'JPUSH', app: 'news', id }]);
+    expect(first.pageInfo.hasNextPage).toBe(true);
+    // The cursor's position carries the app: the next page is the default app's campaign, not past it.
+    const second = await recent({ first: 1, after: first.pageInfo.endCursor });
+    expect(second.edges.map((edge) => edge.node)).toEqual([{ vendor: 'JPUSH', app: 'default', id }]);
+    expect(JSON.parse(Buffer.from(second.edges[0]!.cursor, 'base64url').toString('utf8'))).toEqual([at, 'JPUSH', 'default', id]);
+    expect((await recent({ since })).edges.map((edge) => edge.node.app)).toEqual(['news', 'default']);
+    expect((await recent({ since, app: 'default' })).edges.map((edge) => edge.node)).toEqual([{ vendor: 'JPUSH', app: 'default', id }]);
+    expect((await recent({ since, vendor: 'JPUSH', app: 'default' })).edges.map((edge) => edge.node.app)).toEqual(['default']);
   });
 });
 
