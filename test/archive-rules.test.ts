@@ -102,14 +102,15 @@ describe('Recorder (the write queue)', () => {
   it('coalesces the fields of one campaign into one snapshot, keyed by content hash and hour bucket', async () => {
     const batches: CampaignWrite[][] = [];
     const queue = recorder(async (writes) => void batches.push(writes));
-    queue.observe('JPUSH', '1', { funnel: funnel(10) }, T0 + 1_000);
-    queue.observe('JPUSH', '1', { channels: [] }, T0 + 1_002);
-    queue.seen('JPUSH', '2', T0 + 1_001);
+    queue.observe('JPUSH', 'default', '1', { funnel: funnel(10) }, T0 + 1_000);
+    queue.observe('JPUSH', 'default', '1', { channels: [] }, T0 + 1_002);
+    queue.seen('JPUSH', 'default', '2', T0 + 1_001);
     await queue.flush();
     expect(batches).toEqual([
       [
         {
           vendor: 'JPUSH',
+          app: 'default',
           id: '1',
           firstAt: T0 + 1_000,
           lastAt: T0 + 1_002,
@@ -119,7 +120,7 @@ describe('Recorder (the write queue)', () => {
           contentHash: figuresHash({ funnel: funnel(10), channels: [] }),
           bucketStart: T0,
         },
-        { vendor: 'JPUSH', id: '2', firstAt: T0 + 1_001, lastAt: T0 + 1_001, figures: {}, goneAt: null, firstRefreshAt: T0 + 1_001 + HOUR, contentHash: figuresHash({}), bucketStart: T0 },
+        { vendor: 'JPUSH', app: 'default', id: '2', firstAt: T0 + 1_001, lastAt: T0 + 1_001, figures: {}, goneAt: null, firstRefreshAt: T0 + 1_001 + HOUR, contentHash: figuresHash({}), bucketStart: T0 },
       ],
     ]);
   });
@@ -135,8 +136,8 @@ describe('Recorder (the write queue)', () => {
       [T0 + 30 * 60_000, 11],
       [T0 + 20 * 60_000 + HOUR, 11],
     ] as const) {
-      queue.observe('JPUSH', '1', { funnel: funnel(target) }, at);
-      queue.seen('JPUSH', '1', at);
+      queue.observe('JPUSH', 'default', '1', { funnel: funnel(target) }, at);
+      queue.seen('JPUSH', 'default', '1', at);
       await queue.flush();
     }
     expect(batches.map((writes) => writes.map((write) => [write.lastAt - T0, write.figures.funnel?.target]))).toEqual([
@@ -156,10 +157,10 @@ describe('Recorder (the write queue)', () => {
       if (failing) throw new Error('connection refused');
       batches.push(writes);
     });
-    queue.observe('TENCENT', 'task-a', { funnel: funnel(10), lossReasons: [loss] }, T0);
+    queue.observe('TENCENT', 'default', 'task-a', { funnel: funnel(10), lossReasons: [loss] }, T0);
     await expect(queue.flush()).rejects.toThrow('connection refused');
-    queue.observe('TENCENT', 'task-a', { funnel: funnel(12) }, T0 + 5);
-    expect(queue.pending('TENCENT', 'task-a')?.figures).toEqual({ funnel: funnel(12), lossReasons: [loss] });
+    queue.observe('TENCENT', 'default', 'task-a', { funnel: funnel(12) }, T0 + 5);
+    expect(queue.pending('TENCENT', 'default', 'task-a')?.figures).toEqual({ funnel: funnel(12), lossReasons: [loss] });
     failing = false;
     // The background retry (backoff 5..20 ms) writes it without being asked.
     await expect.poll(() => batches.length, { timeout: 10_000 }).toBe(1);
@@ -170,18 +171,36 @@ describe('Recorder (the write queue)', () => {
   it('drops the oldest campaign when the queue is full, and counts it', async () => {
     const metrics = new Metrics();
     const queue = recorder(() => Promise.reject(new Error('disk full')), { maxQueue: 2, metrics });
-    queue.observe('JPUSH', '1', { funnel: funnel(1) }, T0);
-    queue.observe('JPUSH', '2', { funnel: funnel(2) }, T0);
-    queue.observe('JPUSH', '3', { funnel: funnel(3) }, T0);
-    expect([queue.pending('JPUSH', '1'), queue.pending('JPUSH', '2')?.id, queue.pending('JPUSH', '3')?.id]).toEqual([undefined, '2', '3']);
+    queue.observe('JPUSH', 'default', '1', { funnel: funnel(1) }, T0);
+    queue.observe('JPUSH', 'default', '2', { funnel: funnel(2) }, T0);
+    queue.observe('JPUSH', 'default', '3', { funnel: funnel(3) }, T0);
+    expect([queue.pending('JPUSH', 'default', '1'), queue.pending('JPUSH', 'default', '2')?.id, queue.pending('JPUSH', 'default', '3')?.id]).toEqual([undefined, '2', '3']);
     expect(await metrics.registry.getSingleMetricAsString('pushgraph_archive_snapshots_total')).toContain('outcome="dropped"} 1');
     await queue.close(1_000);
+  });
+
+  it('keeps the same id of two apps apart: two pending campaigns, two writes', async () => {
+    const batches: CampaignWrite[][] = [];
+    const queue = recorder(async (writes) => void batches.push(writes));
+    queue.observe('JPUSH', 'default', '1', { funnel: funnel(10) }, T0);
+    queue.observe('JPUSH', 'news', '1', { funnel: funnel(20) }, T0 + 1);
+    queue.gone('JPUSH', 'news', '1', T0 + 2);
+    expect([queue.pending('JPUSH', 'default', '1')?.figures, queue.pending('JPUSH', 'news', '1')?.figures]).toEqual([
+      { funnel: funnel(10) },
+      { funnel: funnel(20) },
+    ]);
+    expect(queue.pending('JPUSH', 'shop', '1')).toBeUndefined();
+    await queue.flush();
+    expect(batches[0]?.map((write) => [write.app, write.id, write.figures.funnel?.target, write.goneAt])).toEqual([
+      ['default', '1', 10, null],
+      ['news', '1', 20, T0 + 2],
+    ]);
   });
 
   it('marks a campaign gone', async () => {
     const batches: CampaignWrite[][] = [];
     const queue = recorder(async (writes) => void batches.push(writes));
-    queue.gone('JPUSH', '1', T0);
+    queue.gone('JPUSH', 'default', '1', T0);
     await queue.flush();
     expect(batches[0]?.[0]).toMatchObject({ id: '1', goneAt: T0, figures: {} });
   });
@@ -195,7 +214,7 @@ function countingSource(known: Map<string, number>, calls: string[]): CampaignSo
   };
   return {
     validateId: () => undefined,
-    campaign: (id) => ask('campaign', id, known.has(id) ? { vendor: 'TENCENT', id } : null),
+    campaign: (id) => ask('campaign', id, known.has(id) ? { vendor: 'TENCENT', app: 'default', id } : null),
     availability: (id) => ask('availability', id, 'READY'),
     funnel: (id) => ask('funnel', id, funnel(known.get(id) ?? 0)),
     channels: (id) => ask('channels', id, []),
@@ -216,15 +235,15 @@ describe('Refresher', () => {
       ['task-2', 200],
     ]);
     const deps: RefresherDeps = {
-      vendors: [{ vendor: 'TENCENT', createSource: () => countingSource(known, calls) }],
+      runtimes: [{ vendor: 'TENCENT', app: 'default', createSource: () => countingSource(known, calls) }],
       lead: async () => options.lead ?? true,
-      due: async (_vendor, _now, limit) => {
+      due: async (_vendor, _app, _now, limit) => {
         asked.push(limit);
         return due.slice(0, limit);
       },
-      reschedule: async (_vendor, id, next) => void rescheduled.push([id, next]),
-      record: (_vendor, id, figures, at) => void recorded.push([id, figures, at]),
-      gone: (_vendor, id) => void gone.push(id),
+      reschedule: async (_vendor, _app, id, next) => void rescheduled.push([id, next]),
+      record: (_vendor, _app, id, figures, at) => void recorded.push([id, figures, at]),
+      gone: (_vendor, _app, id) => void gone.push(id),
       busy: () => options.busy ?? false,
       now: () => options.now ?? T0 + 2 * HOUR,
       schedule: SCHEDULE,
@@ -283,6 +302,56 @@ describe('Refresher', () => {
     await refresher.runOnce();
     expect(gone).toEqual(['task-404']);
     expect(rescheduled).toEqual([['task-404', null]]);
+  });
+
+  it('refreshes each configured app of a vendor on a budget of its own, and stands back only from the app a live request waits on', async () => {
+    const known = new Map([
+      ['task-1', 100],
+      ['task-2', 200],
+      ['task-3', 300],
+    ]);
+    const apps = ['default', 'news', 'shop'];
+    const calls = new Map(apps.map((app) => [app, [] as string[]]));
+    const asked: Array<[Vendor, string, number]> = [];
+    const recorded: string[] = [];
+    const rescheduled: string[] = [];
+    const due = (ids: string[]): DueCampaign[] => ids.map((id) => ({ id, firstSeenAt: T0 }));
+    const dueOf = new Map([
+      ['default', due(['task-1', 'task-2', 'task-3'])],
+      ['news', due(['task-1', 'task-2'])],
+      ['shop', due(['task-1'])],
+    ]);
+    const refresher = new Refresher({
+      runtimes: apps.map((app) => ({ vendor: 'TENCENT', app, createSource: () => countingSource(known, calls.get(app) ?? []) })),
+      lead: async () => true,
+      due: async (vendor, app, _now, limit) => {
+        asked.push([vendor, app, limit]);
+        return (dueOf.get(app) ?? []).slice(0, limit);
+      },
+      reschedule: async (_vendor, app, id, next) => void rescheduled.push(`${app}:${id}:${next === null ? null : next - T0}`),
+      record: (_vendor, app, id, figures) => void recorded.push(`${app}:${id}:${figures.funnel?.target}`),
+      gone: () => undefined,
+      busy: (_vendor, app) => app === 'shop',
+      now: () => T0 + 2 * HOUR,
+      schedule: SCHEDULE,
+      perTick: 2,
+      tickMs: 15_000,
+      logger,
+      metrics: new Metrics(),
+    });
+    await refresher.runOnce();
+    // Two per app (the budget), and nothing asked of the app a live request is waiting on.
+    expect(asked).toEqual([
+      ['TENCENT', 'default', 2],
+      ['TENCENT', 'news', 2],
+    ]);
+    expect(apps.map((app) => calls.get(app)?.filter((call) => call.startsWith('campaign')))).toEqual([
+      ['campaign:task-1', 'campaign:task-2'],
+      ['campaign:task-1', 'campaign:task-2'],
+      [],
+    ]);
+    expect(recorded).toEqual(['default:task-1:100', 'default:task-2:200', 'news:task-1:100', 'news:task-2:200']);
+    expect(rescheduled.sort()).toEqual([`default:task-1:${3 * HOUR}`, `default:task-2:${3 * HOUR}`, `news:task-1:${3 * HOUR}`, `news:task-2:${3 * HOUR}`]);
   });
 
   it('does nothing without the lock, and stands back while a live request waits on the vendor', async () => {

@@ -3,15 +3,19 @@ import { createServer, type Socket } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
+import Database from 'libsql';
 import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Archive } from '../src/archive/index.js';
 import { figuresHash, type PartialFigures } from '../src/archive/figures.js';
+import { archiveMigrations } from '../src/archive/migrations.js';
 import { MEMORY_DATA_DIR, openPostgresStore, openSqliteStore, type ArchiveStore } from '../src/archive/store.js';
 import { startApp as startService } from '../src/app.js';
 import { readConfig, type Env } from '../src/config.js';
 import { startJPushSimulator, type JPushSimulator } from '../src/datasources/jpush/index.js';
+import { VENDORS } from '../src/datasources/index.js';
 import { simulatorEnv } from '../src/datasources/simulator-env.js';
 import { startTencentSimulator, type TencentSimulator } from '../src/datasources/tencent/simulator.js';
 import type { CampaignSource } from '../src/datasources/vendor.js';
@@ -252,8 +256,8 @@ describe.each([sqliteBackend(), postgresBackend()])('campaign archive on $name',
       dismissed: null,
     };
     // First seen 29 and 31 days ago: JPush keeps 28 days, Tencent 30.
-    app.archive.record('JPUSH', '4242', { funnel: jFunnel, channels: [], lossReasons: [], sms: null }, now - 29 * DAY);
-    app.archive.record('TENCENT', 'task-old', { funnel: tFunnel }, now - 31 * DAY);
+    app.archive.record('JPUSH', 'default', '4242', { funnel: jFunnel, channels: [], lossReasons: [], sms: null }, now - 29 * DAY);
+    app.archive.record('TENCENT', 'default', 'task-old', { funnel: tFunnel }, now - 31 * DAY);
     await app.archive.recorder.flush();
     const answer = await app.gql<{ j: CampaignAnswer; t: CampaignAnswer }>(BOTH, { j: '4242', t: 'task-old' });
     expect(answer.errors).toBeUndefined();
@@ -273,19 +277,80 @@ describe.each([sqliteBackend(), postgresBackend()])('campaign archive on $name',
     expect(await metricsText(app)).toContain('pushgraph_archive_answers_total{vendor="JPUSH",reason="expired"} 1');
   });
 
+  it('keeps apps apart: what is archived for one app is never answered for the same id in another', async () => {
+    const app = await startApp(backend.store());
+    const now = Date.now();
+    const newsFunnel: Funnel = { target: 500, sent: 400, received: 300, displayed: null, clicked: 20, dismissed: null };
+    const defaultFunnel: Funnel = { target: 50, sent: 40, received: 30, displayed: null, clicked: 2, dismissed: null };
+    // The news app's 4250 and 4251 were first seen 29 days ago (JPush keeps 28): past retention
+    // there only. The default app's 4251 and 4252 were seen yesterday.
+    app.archive.record('JPUSH', 'news', '4250', { funnel: newsFunnel }, now - 29 * DAY);
+    app.archive.record('JPUSH', 'news', '4251', { funnel: newsFunnel }, now - 29 * DAY);
+    app.archive.record('JPUSH', 'default', '4251', { funnel: defaultFunnel }, now - DAY);
+    app.archive.record('JPUSH', 'default', '4252', { funnel: defaultFunnel }, now - DAY);
+    await app.archive.recorder.flush();
+    const session = app.archive.session();
+    const snapshot = (funnel: Funnel, at: number) => ({ fetchedAt: new Date(at).toISOString(), funnel, channels: null, lossReasons: null, sms: null });
+    expect(await session.history('JPUSH', 'news', '4250', {})).toEqual([snapshot(newsFunnel, now - 29 * DAY)]);
+    expect(await session.history('JPUSH', 'default', '4250', {})).toEqual([]);
+    expect(await session.history('JPUSH', 'news', '4251', {})).toEqual([snapshot(newsFunnel, now - 29 * DAY)]);
+    expect(await session.history('JPUSH', 'default', '4251', {})).toEqual([snapshot(defaultFunnel, now - DAY)]);
+    expect(await session.history('JPUSH', 'news', '4252', {})).toEqual([]);
+
+    // The default app's 4250 and 4251 are other campaigns than the news app's, within retention
+    // (or unknown): the vendor is asked, and answers live.
+    const live = await app.gql<{ a: CampaignAnswer & { app: string }; b: CampaignAnswer & { app: string } }>(
+      `{ a: campaign(vendor: JPUSH, id: "4250") { app availability asOf } b: campaign(vendor: JPUSH, id: "4251") { app availability asOf } }`,
+    );
+    expect(live.data).toEqual({
+      a: { app: 'default', availability: 'READY', asOf: null },
+      b: { app: 'default', availability: 'READY', asOf: null },
+    });
+    expect(messagesDetail()).toBe(1);
+
+    // A vendor app that no longer knows any id: each app answers from its own archive only.
+    const forgetful: CampaignSource = {
+      validateId: () => undefined,
+      campaign: async () => null,
+      availability: async () => 'READY',
+      funnel: () => Promise.reject(new Error('not asked')),
+      channels: () => Promise.reject(new Error('not asked')),
+      lossReasons: () => Promise.reject(new Error('not asked')),
+      sms: () => Promise.reject(new Error('not asked')),
+    };
+    const archived = (appName: string, id: string, funnel: Funnel, asOf: number) => ({
+      vendor: 'JPUSH',
+      app: appName,
+      id,
+      view: { availability: 'ARCHIVED', funnel, channels: null, sms: null, lossReasons: null, asOf },
+    });
+    const none = new Set<never>();
+    expect(await session.campaign('JPUSH', 'news', forgetful, '4250', none)).toEqual(archived('news', '4250', newsFunnel, now - 29 * DAY));
+    expect(await session.campaign('JPUSH', 'news', forgetful, '4251', none)).toEqual(archived('news', '4251', newsFunnel, now - 29 * DAY));
+    expect(await session.campaign('JPUSH', 'default', forgetful, '4251', none)).toEqual(
+      archived('default', '4251', defaultFunnel, now - DAY),
+    );
+    expect(await session.campaign('JPUSH', 'default', forgetful, '4250', none)).toBeNull();
+    expect(await session.campaign('JPUSH', 'news', forgetful, '4252', none)).toBeNull();
+    const metrics = await metricsText(app);
+    expect(metrics).toContain('pushgraph_archive_answers_total{vendor="JPUSH",reason="expired"} 2');
+    expect(metrics).toContain('pushgraph_archive_answers_total{vendor="JPUSH",reason="forgotten"} 1');
+  });
+
   it('asks the vendor first for a campaign this process has not seen, and learns behind it that the campaign is past retention', async () => {
     const app = await startApp(backend.store());
     const firstSeenAt = Date.now() - 29 * DAY;
     // Another replica archived it 29 days ago (JPush keeps 28): this process has not seen it.
     const replica = new Archive({
       config: app.config.archive,
-      vendors: app.vendors,
+      runtimes: [],
       logger: createLogger({ level: 'silent' }),
       metrics: new Metrics(),
     });
     await replica.ready();
     replica.record(
       'JPUSH',
+      'default',
       '4243',
       { funnel: { target: 9, sent: 9, received: 9, displayed: null, clicked: null, dismissed: null } },
       firstSeenAt,
@@ -317,10 +382,10 @@ describe.each([sqliteBackend(), postgresBackend()])('campaign archive on $name',
         eventType: null,
       },
     ];
-    app.archive.record('TENCENT', 'task-week', { lossReasons: kept }, Date.now() - 8 * DAY);
+    app.archive.record('TENCENT', 'default', 'task-week', { lossReasons: kept }, Date.now() - 8 * DAY);
     await app.archive.recorder.flush();
     // A later, emptier answer (the default window no longer reaching the task) does not replace it.
-    app.archive.record('TENCENT', 'task-week', { lossReasons: [] }, Date.now() - 1 * DAY);
+    app.archive.record('TENCENT', 'default', 'task-week', { lossReasons: [] }, Date.now() - 1 * DAY);
     await app.archive.recorder.flush();
     const answer = await app.gql<{ campaign: CampaignAnswer }>(`{ campaign(vendor: TENCENT, id: "task-week") { ${FIGURES} } }`);
     expect(answer.errors).toBeUndefined();
@@ -364,7 +429,7 @@ describe.each([sqliteBackend(), postgresBackend()])('campaign archive on $name',
       [3, 20],
       [6, 30],
     ] as const) {
-      app.archive.record('JPUSH', '777', { funnel: funnel(target) }, at(hours));
+      app.archive.record('JPUSH', 'default', '777', { funnel: funnel(target) }, at(hours));
       await app.archive.recorder.flush();
     }
     const query = `query ($since: String, $until: String) {
@@ -419,12 +484,12 @@ describe.each([sqliteBackend(), postgresBackend()])('campaign archive on $name',
       // Each replica's write queue writes the answer; the store keeps one row, as of the latest.
       const replica = new Archive({
         config: app.config.archive,
-        vendors: app.vendors,
+        runtimes: [],
         logger: createLogger({ level: 'silent' }),
         metrics: new Metrics(),
       });
       await replica.ready();
-      replica.record('JPUSH', '888', { funnel }, at + i);
+      replica.record('JPUSH', 'default', '888', { funnel }, at + i);
       await replica.recorder.flush();
       await replica.close();
     }
@@ -432,24 +497,19 @@ describe.each([sqliteBackend(), postgresBackend()])('campaign archive on $name',
     expect(answer.data!.campaign.history).toEqual([{ fetchedAt: new Date(at + 2).toISOString(), funnel: { target: 1 } }]);
   });
 
-  it('refreshes a campaign on schedule through the vendor and stops once the vendor forgets it', async () => {
+  it('refreshes a campaign on schedule through the vendor app and stops once the vendor forgets it; an app no longer configured is not refreshed', async () => {
     const store = backend.fresh();
     const REFRESHED_FUNNEL = { target: 5, sent: 4, received: 3, displayed: null, clicked: 1, dismissed: null };
     const calls: string[] = [];
     const known = new Set(['task-r']);
     const source: CampaignSource = {
       validateId: () => undefined,
-      campaign: async (id) => (calls.push(`campaign:${id}`), known.has(id) ? { vendor: 'TENCENT', id } : null),
+      campaign: async (id) => (calls.push(`campaign:${id}`), known.has(id) ? { vendor: 'TENCENT', app: 'default', id } : null),
       availability: async () => 'READY',
       funnel: async (id) => (calls.push(`funnel:${id}`), REFRESHED_FUNNEL),
       channels: async () => [],
       lossReasons: async () => [],
       sms: async () => null,
-    };
-    const vendors = {
-      JPUSH: { createSource: () => source },
-      TENCENT: { createSource: () => source },
-      ALIYUN: { createSource: () => source },
     };
     let now = Date.UTC(2025, 2, 1, 8);
     const archive = new Archive({
@@ -457,7 +517,7 @@ describe.each([sqliteBackend(), postgresBackend()])('campaign archive on $name',
         ...readConfig({ ...store, DATA_DIR: store.DATA_DIR ?? 'memory://' }).archive,
         refresh: true,
       },
-      vendors,
+      runtimes: VENDORS.map((vendor) => ({ vendor, app: 'default', createSource: () => source })),
       logger: createLogger({ level: 'silent' }),
       metrics: new Metrics(),
       now: () => now,
@@ -465,7 +525,9 @@ describe.each([sqliteBackend(), postgresBackend()])('campaign archive on $name',
     });
     try {
       await archive.ready();
-      archive.saw('TENCENT', 'task-r', now);
+      archive.saw('TENCENT', 'default', 'task-r', now);
+      // The same id in an app the store still has but this process no longer runs.
+      archive.saw('TENCENT', 'news', 'task-r', now);
       await archive.recorder.flush();
       // Not due before an hour has passed.
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -473,7 +535,7 @@ describe.each([sqliteBackend(), postgresBackend()])('campaign archive on $name',
       now += 60 * 60 * 1000;
       const history = async () => {
         await archive.recorder.flush();
-        return archive.session().history('TENCENT', 'task-r', {});
+        return archive.session().history('TENCENT', 'default', 'task-r', {});
       };
       await expect.poll(history, { timeout: 10_000 }).toEqual([
         {
@@ -485,6 +547,7 @@ describe.each([sqliteBackend(), postgresBackend()])('campaign archive on $name',
         },
       ]);
       expect(calls.filter((call) => call === 'campaign:task-r')).toHaveLength(1);
+      expect(await archive.session().history('TENCENT', 'news', 'task-r', {})).toEqual([]);
       // The vendor forgets it: the next refresh marks it gone, and no refresh follows.
       known.clear();
       now += 60 * 60 * 1000;
@@ -671,7 +734,7 @@ describe.each([
       });
     },
   ],
-] as const)('archive store on %s: archived figures never shrink', (_name, open) => {
+] as const)('archive store on %s: archived figures never shrink, apps stay apart', (_name, open) => {
   let store: ArchiveStore;
   beforeEach(async () => {
     store = await open();
@@ -679,10 +742,11 @@ describe.each([
   afterEach(() => store.close());
 
   const funnel = (sent: number | null) => ({ target: 100, sent, received: sent, displayed: null, clicked: null, dismissed: null });
-  const write = (id: string, at: number, figures: PartialFigures, goneAt: number | null = null) =>
+  const write = (id: string, at: number, figures: PartialFigures, goneAt: number | null = null, app = 'default') =>
     store.write([
       {
         vendor: 'JPUSH',
+        app,
         id,
         firstAt: at,
         lastAt: at,
@@ -700,9 +764,9 @@ describe.each([
     await write('s1', at + 60_000, { funnel: funnel(0) });
     await write('s1', at + 120_000, { funnel: { ...funnel(null), target: null } });
     await write('s1', at + 180_000, { funnel: funnel(40) });
-    const latest = await store.latest('JPUSH', ['s1']);
+    const latest = await store.latest('JPUSH', 'default', ['s1']);
     expect(latest.get('s1')?.get('funnel')).toEqual({ value: funnel(90), fetchedAt: at });
-    const history = await store.history('JPUSH', ['s1'], null, null, 10);
+    const history = await store.history('JPUSH', 'default', ['s1'], null, null, 10);
     expect(history.get('s1')?.map((snapshot) => snapshot.figures.funnel?.sent ?? null)).toEqual([90, 0, null, 40]);
   });
 
@@ -710,9 +774,179 @@ describe.each([
     const at = Date.UTC(2026, 10, 1);
     await write('g1', at, { funnel: funnel(10) });
     await write('g1', at + 60_000, {}, at + 60_000);
-    expect(await store.due('JPUSH', at + 2 * DAY, 10)).toEqual([]);
+    expect(await store.due('JPUSH', 'default', at + 2 * DAY, 10)).toEqual([]);
     await write('g1', at + 120_000, { funnel: funnel(12) });
-    expect(await store.due('JPUSH', at + 2 * DAY, 10)).toEqual([{ id: 'g1', firstSeenAt: at }]);
+    expect(await store.due('JPUSH', 'default', at + 2 * DAY, 10)).toEqual([{ id: 'g1', firstSeenAt: at }]);
+  });
+
+  it('keeps the same id of two apps apart: first sighting, figures, history, schedule and gone', async () => {
+    const at = Date.UTC(2026, 10, 1);
+    await write('42', at, { funnel: funnel(10) }, null, 'news');
+    // Only the news app's 42 is archived: the default app's is another campaign, unknown.
+    expect(await store.meta('JPUSH', 'default', ['42'])).toEqual(new Map());
+    expect(await store.latest('JPUSH', 'default', ['42'])).toEqual(new Map());
+    expect(await store.history('JPUSH', 'default', ['42'], null, null, 10)).toEqual(new Map());
+    expect(await store.due('JPUSH', 'default', at + 2 * DAY, 10)).toEqual([]);
+
+    await write('42', at + 60_000, { funnel: funnel(20) }, null, 'default');
+    await write('42', at + 120_000, { funnel: funnel(30) }, null, 'news');
+    expect(await store.meta('JPUSH', 'news', ['42'])).toEqual(new Map([['42', { firstSeenAt: at }]]));
+    expect(await store.meta('JPUSH', 'default', ['42'])).toEqual(new Map([['42', { firstSeenAt: at + 60_000 }]]));
+    expect((await store.latest('JPUSH', 'news', ['42'])).get('42')?.get('funnel')).toEqual({ value: funnel(30), fetchedAt: at + 120_000 });
+    expect((await store.latest('JPUSH', 'default', ['42'])).get('42')?.get('funnel')).toEqual({ value: funnel(20), fetchedAt: at + 60_000 });
+    const sent = async (app: string) =>
+      (await store.history('JPUSH', app, ['42'], null, null, 10)).get('42')?.map((snapshot) => snapshot.figures.funnel?.sent);
+    expect([await sent('news'), await sent('default')]).toEqual([[10, 30], [20]]);
+
+    expect(await store.due('JPUSH', 'news', at + 2 * DAY, 10)).toEqual([{ id: '42', firstSeenAt: at }]);
+    await store.reschedule('JPUSH', 'news', '42', null);
+    expect(await store.due('JPUSH', 'news', at + 2 * DAY, 10)).toEqual([]);
+    expect(await store.due('JPUSH', 'default', at + 2 * DAY, 10)).toEqual([{ id: '42', firstSeenAt: at + 60_000 }]);
+    // The default app's vendor forgot its 42; the news app's is not touched.
+    await store.reschedule('JPUSH', 'news', '42', at + DAY);
+    await write('42', at + 180_000, {}, at + 180_000, 'default');
+    expect(await store.due('JPUSH', 'default', at + 2 * DAY, 10)).toEqual([]);
+    expect(await store.due('JPUSH', 'news', at + 2 * DAY, 10)).toEqual([{ id: '42', firstSeenAt: at }]);
+  });
+});
+
+/** The tables as migrations 0001 and 0002 left them: no app. */
+interface ArchiveBeforeApps {
+  campaigns: { vendor: string; id: string; first_seen_at: Date | number; gone_at: Date | number | null; next_refresh_at: Date | number | null };
+  snapshots: { vendor: string; id: string; fetched_at: Date | number; bucket_start: Date | number; content_hash: string; figures: string };
+}
+
+describe.each(['sqlite', 'postgres'] as const)('archive store on %s: a database from before apps', (kind) => {
+  const dir = mkdtempSync(join(tmpdir(), 'pushgraph-archive-upgrade-'));
+  const schema = `archive_test_${randomBytes(6).toString('hex')}`;
+  afterAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    if (kind !== 'postgres') return;
+    const client = new pg.Client(POSTGRES_URL);
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await client.end();
+  });
+
+  /** Index name to columns, the primary keys as `<table>_pkey` on both engines. */
+  async function indexes(): Promise<Record<string, string[]>> {
+    if (kind === 'sqlite') {
+      const database = new Database(join(dir, 'archive.sqlite'));
+      const rows = database
+        .prepare(
+          `SELECT m.name AS tbl, l.name AS idx, l.origin AS origin, i.name AS col FROM sqlite_master m, pragma_index_list(m.name) l, pragma_index_info(l.name) i
+           WHERE m.type = 'table' AND m.name IN ('campaigns', 'snapshots') ORDER BY l.name, i.seqno`,
+        )
+        .all() as Array<{ tbl: string; idx: string; origin: string; col: string }>;
+      database.close();
+      const found: Record<string, string[]> = {};
+      for (const row of rows) (found[row.origin === 'pk' ? `${row.tbl}_pkey` : row.idx] ??= []).push(row.col);
+      return found;
+    }
+    const client = new pg.Client(POSTGRES_URL);
+    await client.connect();
+    const { rows } = await client.query<{ idx: string; cols: string[] }>(
+      `SELECT i.relname AS idx, array_agg(a.attname::text ORDER BY k.ord) AS cols
+       FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+       CROSS JOIN LATERAL unnest(x.indkey) WITH ORDINALITY AS k(attnum, ord) JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
+       WHERE n.nspname = $1 AND t.relname IN ('campaigns', 'snapshots') GROUP BY i.relname`,
+      [schema],
+    );
+    await client.end();
+    return Object.fromEntries(rows.map((row) => [row.idx, row.cols]));
+  }
+
+  it('upgrades with every row in the default app, then keeps the same id of another app apart', async () => {
+    const at = Date.UTC(2026, 0, 1);
+    const time = (ms: number): Date | number => (kind === 'postgres' ? new Date(ms) : ms);
+    const funnel: Funnel = { target: 9, sent: 8, received: 7, displayed: null, clicked: 1, dismissed: null };
+    const db = new Kysely<ArchiveBeforeApps>({
+      dialect:
+        kind === 'sqlite'
+          ? new SqliteDialect({ database: new Database(join(dir, 'archive.sqlite')) as unknown as SqliteDatabase })
+          : new PostgresDialect({ pool: new pg.Pool({ connectionString: POSTGRES_URL, max: 1 }) }),
+    });
+    const { error } = await new Migrator({
+      db,
+      provider: archiveMigrations(kind, kind === 'postgres' ? schema : null),
+      ...(kind === 'postgres' ? { migrationTableSchema: schema } : {}),
+    }).migrateTo('0002_campaigns_by_first_seen');
+    expect(error).toBeUndefined();
+    const tables = kind === 'postgres' ? db.withSchema(schema) : db;
+    await tables
+      .insertInto('campaigns')
+      .values([
+        { vendor: 'JPUSH', id: '1', first_seen_at: time(at), gone_at: null, next_refresh_at: time(at + DAY) },
+        { vendor: 'TENCENT', id: 't', first_seen_at: time(at + 1_000), gone_at: time(at + 2_000), next_refresh_at: null },
+      ])
+      .execute();
+    await tables
+      .insertInto('snapshots')
+      .values({ vendor: 'JPUSH', id: '1', fetched_at: time(at), bucket_start: time(at), content_hash: figuresHash({ funnel }), figures: JSON.stringify({ funnel }) })
+      .execute();
+    await db.destroy();
+
+    const store =
+      kind === 'sqlite'
+        ? await openSqliteStore({ dataDir: dir, busyTimeoutMs: 1_000 })
+        : await openPostgresStore({ url: POSTGRES_URL, schema, logger: createLogger({ level: 'silent' }), statementTimeoutMs: 5_000 });
+    try {
+      expect(await store.recent({}, 10)).toEqual([
+        { vendor: 'TENCENT', app: 'default', id: 't', firstSeenAt: at + 1_000 },
+        { vendor: 'JPUSH', app: 'default', id: '1', firstSeenAt: at },
+      ]);
+      expect(await store.meta('JPUSH', 'default', ['1'])).toEqual(new Map([['1', { firstSeenAt: at }]]));
+      expect(await store.latest('JPUSH', 'default', ['1'])).toEqual(new Map([['1', new Map([['funnel', { value: funnel, fetchedAt: at }]])]]));
+      expect(await store.due('JPUSH', 'default', at + DAY, 10)).toEqual([{ id: '1', firstSeenAt: at }]);
+      expect(await store.due('TENCENT', 'default', at + DAY, 10)).toEqual([]);
+
+      // The same id of another app is a row of its own; the same snapshot written again is still one.
+      const write = (app: string, figures: PartialFigures, lastAt: number) =>
+        store.write([
+          { vendor: 'JPUSH', app, id: '1', firstAt: lastAt, lastAt, figures, goneAt: null, firstRefreshAt: lastAt + DAY, contentHash: figuresHash(figures), bucketStart: at },
+        ]);
+      await write('news', { funnel: { ...funnel, sent: 1 } }, at + 5_000);
+      await write('default', { funnel }, at + 6_000);
+      expect(await store.recent({ vendor: 'JPUSH' }, 10)).toEqual([
+        { vendor: 'JPUSH', app: 'news', id: '1', firstSeenAt: at + 5_000 },
+        { vendor: 'JPUSH', app: 'default', id: '1', firstSeenAt: at },
+      ]);
+      const history = await store.history('JPUSH', 'default', ['1'], null, null, 10);
+      expect(history.get('1')?.map((snapshot) => [snapshot.fetchedAt, snapshot.figures.funnel?.sent])).toEqual([[at + 6_000, 8]]);
+      expect((await store.history('JPUSH', 'news', ['1'], null, null, 10)).get('1')?.map((snapshot) => snapshot.figures.funnel?.sent)).toEqual([1]);
+    } finally {
+      await store.close();
+    }
+    // The indexes of before, with the app next to the vendor.
+    expect(await indexes()).toEqual({
+      campaigns_pkey: ['vendor', 'app', 'id'],
+      campaigns_due: ['vendor', 'app', 'next_refresh_at'],
+      campaigns_by_first_seen: ['first_seen_at', 'vendor', 'app', 'id'],
+      snapshots_pkey: ['vendor', 'app', 'id', 'content_hash', 'bucket_start'],
+      snapshots_by_time: ['vendor', 'app', 'id', 'fetched_at'],
+    });
+  });
+
+  it.runIf(kind === 'sqlite')('does not rebuild tables another process sharing the DATA_DIR already rebuilt without recording it', async () => {
+    const at = Date.UTC(2026, 0, 2);
+    const shared = mkdtempSync(join(tmpdir(), 'pushgraph-archive-rebuilt-'));
+    try {
+      const first = await openSqliteStore({ dataDir: shared, busyTimeoutMs: 1_000 });
+      await first.track('JPUSH', 'news', ['7'], at, null);
+      await first.close();
+      // As if that process stopped between the rebuild and recording the migration.
+      const database = new Database(join(shared, 'archive.sqlite'));
+      database.prepare(`DELETE FROM kysely_migration WHERE name = '0003_campaigns_by_app'`).run();
+      database.close();
+      const second = await openSqliteStore({ dataDir: shared, busyTimeoutMs: 1_000 });
+      try {
+        expect(await second.recent({}, 10)).toEqual([{ vendor: 'JPUSH', app: 'news', id: '7', firstSeenAt: at }]);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(shared, { recursive: true, force: true });
+    }
   });
 });
 

@@ -14,7 +14,7 @@ const FIGURES = `
 
 const RECENT = `query ($vendor: Vendor, $app: String, $since: String, $first: Int, $after: String) {
   recentCampaigns(vendor: $vendor, app: $app, since: $since, first: $first, after: $after) {
-    edges { cursor node { vendor id } }
+    edges { cursor node { vendor app id } }
     pageInfo { hasNextPage endCursor }
   }
 }`;
@@ -22,7 +22,7 @@ const SUMMARY = `query ($campaigns: [CampaignInput!]!) { campaignSummary(campaig
 const TRACK = `mutation ($campaigns: [CampaignInput!]!) { trackCampaigns(campaigns: $campaigns) { vendor id funnel { sent } } }`;
 
 interface Page {
-  edges: Array<{ cursor: string; node: { vendor: string; id: string } }>;
+  edges: Array<{ cursor: string; node: { vendor: string; app: string; id: string } }>;
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
 }
 interface CampaignFigures {
@@ -149,6 +149,25 @@ describe('recentCampaigns and trackCampaigns', () => {
     expect(answer.status).toBe(401);
     expect(answer.data ?? null).toBeNull();
   });
+
+  it('lists each campaign with its own app, pages through the same id of two apps, and filters by app', async () => {
+    const id = jpushId(9);
+    // Seen in two apps at the same instant, later than anything listed before.
+    const at = Date.now() + 60_000;
+    app.archive.saw('JPUSH', 'news', id, at);
+    app.archive.saw('JPUSH', 'default', id, at);
+    const since = new Date(at).toISOString();
+    const first = await recent({ first: 1 });
+    expect(first.edges.map((edge) => edge.node)).toEqual([{ vendor: 'JPUSH', app: 'news', id }]);
+    expect(first.pageInfo.hasNextPage).toBe(true);
+    // The cursor's position carries the app: the next page is the default app's campaign, not past it.
+    const second = await recent({ first: 1, after: first.pageInfo.endCursor });
+    expect(second.edges.map((edge) => edge.node)).toEqual([{ vendor: 'JPUSH', app: 'default', id }]);
+    expect(JSON.parse(Buffer.from(second.edges[0]!.cursor, 'base64url').toString('utf8'))).toEqual([at, 'JPUSH', 'default', id]);
+    expect((await recent({ since })).edges.map((edge) => edge.node.app)).toEqual(['news', 'default']);
+    expect((await recent({ since, app: 'default' })).edges.map((edge) => edge.node)).toEqual([{ vendor: 'JPUSH', app: 'default', id }]);
+    expect((await recent({ since, vendor: 'JPUSH', app: 'default' })).edges.map((edge) => edge.node.app)).toEqual(['default']);
+  });
 });
 
 describe('campaignSummary', () => {
@@ -264,14 +283,14 @@ describe.each(['sqlite', 'postgres'] as const)('archive store (%s): discovery me
 
   it('track puts campaigns on the refresher schedule once; recent pages in keyset order', async () => {
     const t0 = Date.parse('2026-01-01T00:00:00Z');
-    await store.track('JPUSH', ['1', '2'], t0, t0 + 60_000);
-    await store.track('TENCENT', ['a'], t0, t0 + 60_000);
-    await store.track('JPUSH', ['3'], t0 + 1000, t0 + 61_000);
+    await store.track('JPUSH', 'default', ['1', '2'], t0, t0 + 60_000);
+    await store.track('TENCENT', 'default', ['a'], t0, t0 + 60_000);
+    await store.track('JPUSH', 'default', ['3'], t0 + 1000, t0 + 61_000);
     // Twice: keeps the first sighting and the schedule.
-    await store.track('JPUSH', ['1'], t0 + 5000, t0 + 65_000);
+    await store.track('JPUSH', 'default', ['1'], t0 + 5000, t0 + 65_000);
 
-    expect(await store.due('JPUSH', t0 + 59_999, 10)).toEqual([]);
-    expect(await store.due('JPUSH', t0 + 60_000, 10)).toEqual([
+    expect(await store.due('JPUSH', 'default', t0 + 59_999, 10)).toEqual([]);
+    expect(await store.due('JPUSH', 'default', t0 + 60_000, 10)).toEqual([
       { id: '1', firstSeenAt: t0 },
       { id: '2', firstSeenAt: t0 },
     ]);
@@ -280,5 +299,26 @@ describe.each(['sqlite', 'postgres'] as const)('archive store (%s): discovery me
     expect((await store.recent({ after: all[1] }, 10)).map((c) => c.id)).toEqual(['2', '1']);
     expect((await store.recent({ after: all[2] }, 10)).map((c) => c.id)).toEqual(['1']);
     expect((await store.recent({ vendor: 'JPUSH', since: t0 + 1 }, 10)).map((c) => c.id)).toEqual(['3']);
+  });
+
+  it('tracks the same id in two apps as two campaigns, lists them app by app in keyset order, and filters by app', async () => {
+    const t1 = Date.parse('2026-02-01T00:00:00Z');
+    for (const app of ['default', 'news', 'shop']) await store.track('ALIYUN', app, ['m1'], t1, t1 + 60_000);
+    await store.track('ALIYUN', 'news', ['m2'], t1 + 1000, null);
+    // Tracking again in one app leaves the others (and itself) as they were.
+    await store.track('ALIYUN', 'news', ['m1'], t1 + 2000, t1 + 62_000);
+
+    const listed = (campaigns: Array<{ app: string; id: string; firstSeenAt: number }>) =>
+      campaigns.map((c) => `${c.app}:${c.id}@${c.firstSeenAt - t1}`);
+    const all = await store.recent({ vendor: 'ALIYUN' }, 10);
+    expect(listed(all)).toEqual(['news:m2@1000', 'shop:m1@0', 'news:m1@0', 'default:m1@0']);
+    // Same first sighting, vendor and id: the app decides the position, so no page skips or repeats one.
+    expect(listed(await store.recent({ vendor: 'ALIYUN', after: all[1] }, 10))).toEqual(['news:m1@0', 'default:m1@0']);
+    expect(listed(await store.recent({ vendor: 'ALIYUN', after: all[2] }, 1))).toEqual(['default:m1@0']);
+    expect(listed(await store.recent({ vendor: 'ALIYUN', app: 'news' }, 10))).toEqual(['news:m2@1000', 'news:m1@0']);
+    expect(listed(await store.recent({ app: 'default', since: t1 }, 10))).toEqual(['default:m1@0']);
+    expect(await store.due('ALIYUN', 'shop', t1 + 60_000, 10)).toEqual([{ id: 'm1', firstSeenAt: t1 }]);
+    expect(await store.due('ALIYUN', 'news', t1 + 60_000, 10)).toEqual([{ id: 'm1', firstSeenAt: t1 }]);
+    expect(await store.due('ALIYUN', 'other', t1 + 60_000, 10)).toEqual([]);
   });
 });

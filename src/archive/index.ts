@@ -1,16 +1,17 @@
 import { LRUCache } from 'lru-cache';
 import type { ArchiveConfig } from '../config.js';
-import type { CampaignSource } from '../datasources/vendor.js';
 import type { Vendor } from '../domain.js';
 import { archiveUnavailable } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { ARCHIVED_FIELDS, preferFigure, readFigure, setFigure, type ArchivedField, type PartialFigures } from './figures.js';
 import { Recorder, within } from './recorder.js';
-import { Refresher } from './refresher.js';
+import { Refresher, type VendorRuntime } from './refresher.js';
 import { isPastRetention, nextRefreshAt, type RefreshSchedule } from './retention.js';
 import { ArchiveSession } from './session.js';
 import {
+  appKey,
+  campaignKey,
   describeDatabaseUrl,
   MEMORY_DATA_DIR,
   openPostgresStore,
@@ -34,8 +35,8 @@ export interface ArchivedView {
 
 export interface ArchiveDeps {
   config: ArchiveConfig;
-  /** The started vendors (the refresher asks them through fresh sources). */
-  runtimes: ReadonlyArray<{ vendor: Vendor; app: string; createSource(): CampaignSource }>;
+  /** Every configured (vendor, app) the refresher asks, through fresh sources. */
+  runtimes: readonly VendorRuntime[];
   logger: Logger;
   metrics: Metrics;
   /** Injected in tests. */
@@ -84,16 +85,17 @@ export class Archive {
   private readonly opening: Promise<void>;
   private wake: (() => void) | undefined;
   private refresher: Refresher | undefined;
-  private readonly inFlight = new Map<Vendor, number>();
+  /** Live vendor calls in flight per vendor app (appKey): each app has its own quota. */
+  private readonly inFlight = new Map<string, number>();
   /**
-   * First sightings by vendor and id, as far as this process knows (what it saw, what it read from
-   * the store): a campaign known here to be past the vendor's retention is not asked of the vendor.
+   * First sightings by vendor, app and id, as far as this process knows (what it saw, what it read
+   * from the store): a campaign known here to be past the vendor's retention is not asked of the vendor.
    */
   private readonly firstSeen = new LRUCache<string, number>({ max: 100_000 });
-  /** Ids whose first sighting was looked up in the store lately (found or not). */
+  /** Campaigns whose first sighting was looked up in the store lately (found or not). */
   private readonly lookedUp = new LRUCache<string, true>({ max: 100_000, ttl: UNKNOWN_META_TTL_MS });
-  /** Ids to look up in the store once this turn of the event loop is over, by vendor. */
-  private toLookUp = new Map<Vendor, Set<string>>();
+  /** Ids to look up in the store once this turn of the event loop is over, by vendor app (appKey). */
+  private toLookUp = new Map<string, { vendor: Vendor; app: string; ids: Set<string> }>();
   readonly now: () => number;
 
   constructor(private readonly deps: ArchiveDeps) {
@@ -198,13 +200,13 @@ export class Archive {
   private startRefresher(): void {
     const tickMs = this.deps.refreshTickMs ?? 15_000;
     this.refresher = new Refresher({
-      vendors: this.deps.runtimes.filter((runtime) => runtime.app === 'default'),
+      runtimes: this.deps.runtimes,
       lead: () => this.use('lock', (store) => store.lead()),
-      due: (vendor, now, limit) => this.use('refresh', (store) => store.due(vendor, now, limit)),
-      reschedule: (vendor, id, next) => this.use('refresh', (store) => store.reschedule(vendor, id, next)),
-      record: (vendor, id, figures, at) => this.record(vendor, id, figures, at),
-      gone: (vendor, id, at) => this.recorder.gone(vendor, id, at),
-      busy: (vendor) => (this.inFlight.get(vendor) ?? 0) > 0,
+      due: (vendor, app, now, limit) => this.use('refresh', (store) => store.due(vendor, app, now, limit)),
+      reschedule: (vendor, app, id, next) => this.use('refresh', (store) => store.reschedule(vendor, app, id, next)),
+      record: (vendor, app, id, figures, at) => this.record(vendor, app, id, figures, at),
+      gone: (vendor, app, id, at) => this.recorder.gone(vendor, app, id, at),
+      busy: (vendor, app) => (this.inFlight.get(appKey(vendor, app)) ?? 0) > 0,
       now: this.now,
       schedule: this.schedule,
       perTick: Math.max(1, Math.ceil((this.deps.config.refreshPerMinute * tickMs) / MINUTE_MS)),
@@ -280,13 +282,14 @@ export class Archive {
 
   // ---- used by ArchiveSession -------------------------------------------------------------
 
-  /** Counts a live vendor call in flight (the refresher stands back while any is). */
-  async live<T>(vendor: Vendor, call: () => Promise<T>): Promise<T> {
-    this.inFlight.set(vendor, (this.inFlight.get(vendor) ?? 0) + 1);
+  /** Counts a live vendor call in flight (the refresher stands back from that vendor app while any is). */
+  async live<T>(vendor: Vendor, app: string, call: () => Promise<T>): Promise<T> {
+    const runtime = appKey(vendor, app);
+    this.inFlight.set(runtime, (this.inFlight.get(runtime) ?? 0) + 1);
     try {
       return await call();
     } finally {
-      this.inFlight.set(vendor, (this.inFlight.get(vendor) ?? 1) - 1);
+      this.inFlight.set(runtime, (this.inFlight.get(runtime) ?? 1) - 1);
     }
   }
 
@@ -295,31 +298,32 @@ export class Archive {
    * retention. Never waits for the store: an id this process has not seen is looked up in the
    * background, so a later request knows it; this one asks the vendor first.
    */
-  isKnownPastRetention(vendor: Vendor, id: string, field?: ArchivedField): boolean {
-    const firstSeenAt = this.firstSeen.get(metaKey(vendor, id));
+  isKnownPastRetention(vendor: Vendor, app: string, id: string, field?: ArchivedField): boolean {
+    const firstSeenAt = this.firstSeen.get(campaignKey(vendor, app, id));
     if (firstSeenAt === undefined) {
-      this.lookUp(vendor, id);
+      this.lookUp(vendor, app, id);
       return false;
     }
     return isPastRetention(vendor, firstSeenAt, this.now(), field);
   }
 
-  private lookUp(vendor: Vendor, id: string): void {
-    const key = metaKey(vendor, id);
+  private lookUp(vendor: Vendor, app: string, id: string): void {
+    const key = campaignKey(vendor, app, id);
     if (this.lookedUp.has(key)) return;
     this.lookedUp.set(key, true);
     if (this.toLookUp.size === 0) setImmediate(() => this.readFirstSightings());
-    const ids = this.toLookUp.get(vendor) ?? new Set<string>();
-    this.toLookUp.set(vendor, ids.add(id));
+    const batch = this.toLookUp.get(appKey(vendor, app)) ?? { vendor, app, ids: new Set<string>() };
+    this.toLookUp.set(appKey(vendor, app), batch);
+    batch.ids.add(id);
   }
 
-  /** One store read per vendor for the ids of this turn; off the request path, a failure only leaves them unknown. */
+  /** One store read per vendor app for the ids of this turn; off the request path, a failure only leaves them unknown. */
   private readFirstSightings(): void {
     const batches = this.toLookUp;
     this.toLookUp = new Map();
-    for (const [vendor, ids] of batches) {
-      void this.read((store) => store.meta(vendor, [...ids]), this.neededReadTimeoutMs).then((found) => {
-        for (const [id, meta] of found ?? []) this.noteSeen(vendor, id, meta.firstSeenAt);
+    for (const { vendor, app, ids } of batches.values()) {
+      void this.read((store) => store.meta(vendor, app, [...ids]), this.neededReadTimeoutMs).then((found) => {
+        for (const [id, meta] of found ?? []) this.noteSeen(vendor, app, id, meta.firstSeenAt);
       });
     }
   }
@@ -328,13 +332,13 @@ export class Archive {
    * The archived figures of each id, including snapshots still queued (a request reads its own
    * writes, even while the store is down). Ids without any archived figure are missing.
    */
-  async latest(vendor: Vendor, ids: readonly string[]): Promise<Map<string, ArchivedView>> {
-    const stored = (await this.read((store) => store.latest(vendor, ids), this.neededReadTimeoutMs)) ?? new Map();
+  async latest(vendor: Vendor, app: string, ids: readonly string[]): Promise<Map<string, ArchivedView>> {
+    const stored = (await this.read((store) => store.latest(vendor, app, ids), this.neededReadTimeoutMs)) ?? new Map();
     const answer = new Map<string, ArchivedView>();
     for (const id of ids) {
       const view: ArchivedView = { asOf: 0, figures: {} };
       const fields = stored.get(id);
-      const pending = this.recorder.pending(vendor, id);
+      const pending = this.recorder.pending(vendor, app, id);
       for (const field of ARCHIVED_FIELDS) {
         const candidates: Array<{ value: unknown; fetchedAt: number }> = [];
         const kept = fields?.get(field);
@@ -354,32 +358,33 @@ export class Archive {
   /** Snapshots of each id within the bounds (oldest first); throws ARCHIVE_UNAVAILABLE when the store cannot answer. */
   async history(
     vendor: Vendor,
+    app: string,
     ids: readonly string[],
     since: number | null,
     until: number | null,
   ): Promise<Map<string, SnapshotRecord[]>> {
     try {
-      return await this.use('read', (store) => store.history(vendor, ids, since, until, HISTORY_LIMIT), this.neededReadTimeoutMs);
+      return await this.use('read', (store) => store.history(vendor, app, ids, since, until, HISTORY_LIMIT), this.neededReadTimeoutMs);
     } catch {
       throw archiveUnavailable();
     }
   }
 
   /** The vendor answered these figures (default view). */
-  record(vendor: Vendor, id: string, figures: PartialFigures, at: number): void {
-    this.noteSeen(vendor, id, at);
-    this.recorder.observe(vendor, id, figures, at);
+  record(vendor: Vendor, app: string, id: string, figures: PartialFigures, at: number): void {
+    this.noteSeen(vendor, app, id, at);
+    this.recorder.observe(vendor, app, id, figures, at);
   }
 
   /** The vendor knows the campaign. */
-  saw(vendor: Vendor, id: string, at: number): void {
-    this.noteSeen(vendor, id, at);
-    this.recorder.seen(vendor, id, at);
+  saw(vendor: Vendor, app: string, id: string, at: number): void {
+    this.noteSeen(vendor, app, id, at);
+    this.recorder.seen(vendor, app, id, at);
   }
 
   /** The vendor answered that it no longer knows a campaign the archive has. */
-  forgot(vendor: Vendor, id: string, at: number): void {
-    this.recorder.gone(vendor, id, at);
+  forgot(vendor: Vendor, app: string, id: string, at: number): void {
+    this.recorder.gone(vendor, app, id, at);
   }
 
   count(vendor: Vendor, reason: 'forgotten' | 'expired'): void {
@@ -400,22 +405,22 @@ export class Archive {
   }
 
   /** Puts campaigns on the refresher's schedule from now; throws ARCHIVE_UNAVAILABLE when the store cannot answer. */
-  async track(vendor: Vendor, ids: readonly string[]): Promise<void> {
+  async track(vendor: Vendor, app: string, ids: readonly string[]): Promise<void> {
     const at = this.now();
     try {
-      await this.use('write', (store) => store.track(vendor, [...new Set(ids)], at, nextRefreshAt(vendor, at, at, this.schedule)));
+      await this.use('write', (store) => store.track(vendor, app, [...new Set(ids)], at, nextRefreshAt(vendor, at, at, this.schedule)));
     } catch {
       throw archiveUnavailable();
     }
-    for (const id of ids) this.noteSeen(vendor, id, at);
+    for (const id of ids) this.noteSeen(vendor, app, id, at);
   }
 
   /**
    * Keeps the earliest first sighting known. One the store holds may be earlier still: a sighting
    * known here is never earlier than the real one, so it never makes a live campaign look expired.
    */
-  private noteSeen(vendor: Vendor, id: string, at: number): void {
-    const key = metaKey(vendor, id);
+  private noteSeen(vendor: Vendor, app: string, id: string, at: number): void {
+    const key = campaignKey(vendor, app, id);
     const known = this.firstSeen.get(key);
     this.firstSeen.set(key, known === undefined ? at : Math.min(known, at));
   }
@@ -429,8 +434,6 @@ function adopt<F extends ArchivedField>(view: ArchivedView, field: F, candidate:
   view.asOf = Math.max(view.asOf, candidate.fetchedAt);
   return true;
 }
-
-const metaKey = (vendor: Vendor, id: string): string => `${vendor}\u0000${id}`;
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -3,11 +3,12 @@ import type { Vendor } from '../domain.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { ARCHIVED_FIELDS, figuresHash, setFigure, type ArchivedField, type PartialFigures } from './figures.js';
-import type { CampaignWrite } from './store.js';
+import { campaignKey, type CampaignWrite } from './store.js';
 
 /** An observation waiting to be written: every field seen for one campaign since the last write. */
 export interface PendingCampaign {
   vendor: Vendor;
+  app: string;
   id: string;
   firstAt: number;
   lastAt: number;
@@ -38,9 +39,7 @@ interface Written {
   fields: Map<string, { hash: string; at: number; value: unknown }>;
 }
 
-const key = (vendor: Vendor, id: string): string => `${vendor}\u0000${id}`;
-
-/** Campaigns per transaction (6 parameters each, far below PostgreSQL's 65535). */
+/** Campaigns per transaction (7 parameters each, far below PostgreSQL's 65535). */
 const WRITE_BATCH = 100;
 
 const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -69,8 +68,8 @@ export class Recorder {
   constructor(private readonly options: RecorderOptions) {}
 
   /** Fields of a campaign the vendor answered (default view). */
-  observe(vendor: Vendor, id: string, figures: PartialFigures, at: number): void {
-    const pending = this.pendingFor(vendor, id, at);
+  observe(vendor: Vendor, app: string, id: string, figures: PartialFigures, at: number): void {
+    const pending = this.pendingFor(vendor, app, id, at);
     // The vendor answered: whatever it said of the id before, it knows it now.
     pending.goneAt = null;
     for (const field of ARCHIVED_FIELDS) {
@@ -84,23 +83,23 @@ export class Recorder {
   }
 
   /** The vendor knows the campaign (so the archive and the refresher learn of it). */
-  seen(vendor: Vendor, id: string, at: number): void {
-    const pending = this.pendingFor(vendor, id, at);
+  seen(vendor: Vendor, app: string, id: string, at: number): void {
+    const pending = this.pendingFor(vendor, app, id, at);
     pending.goneAt = null;
     this.enqueue(pending);
   }
 
   /** The vendor no longer knows a campaign the archive has. */
-  gone(vendor: Vendor, id: string, at: number): void {
-    const pending = this.pendingFor(vendor, id, at);
+  gone(vendor: Vendor, app: string, id: string, at: number): void {
+    const pending = this.pendingFor(vendor, app, id, at);
     pending.goneAt ??= at;
     this.enqueue(pending);
   }
 
   /** Not yet written (queued, or being written): answers read their own writes even while the store is slow or down. */
-  pending(vendor: Vendor, id: string): PendingCampaign | undefined {
-    const queued = this.queue.get(key(vendor, id));
-    const writing = this.writing.get(key(vendor, id));
+  pending(vendor: Vendor, app: string, id: string): PendingCampaign | undefined {
+    const queued = this.queue.get(campaignKey(vendor, app, id));
+    const writing = this.writing.get(campaignKey(vendor, app, id));
     return queued && writing ? merge(writing, queued) : (queued ?? writing);
   }
 
@@ -143,19 +142,19 @@ export class Recorder {
     this.options.logger.warn({ lost, error: failure }, 'archive: snapshots not written at shutdown');
   }
 
-  private pendingFor(vendor: Vendor, id: string, at: number): PendingCampaign {
-    const existing = this.queue.get(key(vendor, id));
+  private pendingFor(vendor: Vendor, app: string, id: string, at: number): PendingCampaign {
+    const existing = this.queue.get(campaignKey(vendor, app, id));
     if (existing) {
       existing.firstAt = Math.min(existing.firstAt, at);
       existing.lastAt = Math.max(existing.lastAt, at);
       return existing;
     }
-    return { vendor, id, firstAt: at, lastAt: at, figures: {}, fetchedAt: {}, goneAt: null };
+    return { vendor, app, id, firstAt: at, lastAt: at, figures: {}, fetchedAt: {}, goneAt: null };
   }
 
   private enqueue(pending: PendingCampaign): void {
     if (this.closed) return;
-    const id = key(pending.vendor, pending.id);
+    const id = campaignKey(pending.vendor, pending.app, pending.id);
     if (!this.queue.has(id)) {
       this.queue.set(id, pending);
       this.dropOverflow();
@@ -216,8 +215,8 @@ export class Recorder {
     while (this.queue.size > 0) {
       const batch = [...this.queue.values()].slice(0, WRITE_BATCH);
       for (const pending of batch) {
-        this.queue.delete(key(pending.vendor, pending.id));
-        this.writing.set(key(pending.vendor, pending.id), pending);
+        this.queue.delete(campaignKey(pending.vendor, pending.app, pending.id));
+        this.writing.set(campaignKey(pending.vendor, pending.app, pending.id), pending);
       }
       const writes = batch.flatMap((pending) => this.toWrite(pending) ?? []);
       try {
@@ -238,7 +237,7 @@ export class Recorder {
 
   /** The write for a campaign, or undefined when this process wrote the same figures recently. */
   private toWrite(pending: PendingCampaign): CampaignWrite | undefined {
-    const written = this.written.get(key(pending.vendor, pending.id));
+    const written = this.written.get(campaignKey(pending.vendor, pending.app, pending.id));
     const fields = Object.keys(pending.figures) as Array<keyof PartialFigures>;
     const unchanged =
       written !== undefined &&
@@ -252,6 +251,7 @@ export class Recorder {
     if (unchanged) return undefined;
     return {
       vendor: pending.vendor,
+      app: pending.app,
       id: pending.id,
       firstAt: pending.firstAt,
       lastAt: pending.lastAt,
@@ -265,7 +265,7 @@ export class Recorder {
 
   private remember(writes: CampaignWrite[]): void {
     for (const write of writes) {
-      const id = key(write.vendor, write.id);
+      const id = campaignKey(write.vendor, write.app, write.id);
       const written = this.written.get(id) ?? { fields: new Map() };
       for (const [field, value] of Object.entries(write.figures))
         written.fields.set(field, { hash: figuresHash(value), at: write.lastAt, value });
@@ -276,7 +276,7 @@ export class Recorder {
   /** A failed batch goes back in front, merged under anything newer queued meanwhile. */
   private requeue(batch: PendingCampaign[]): void {
     const queue = new Map<string, PendingCampaign>();
-    for (const pending of batch) queue.set(key(pending.vendor, pending.id), pending);
+    for (const pending of batch) queue.set(campaignKey(pending.vendor, pending.app, pending.id), pending);
     for (const [id, newer] of this.queue) {
       const older = queue.get(id);
       queue.set(id, older ? merge(older, newer) : newer);

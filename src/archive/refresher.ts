@@ -6,20 +6,31 @@ import { ARCHIVED_FIELDS, setFigure, type ArchivedField, type Figures, type Part
 import { isPastRetention, nextRefreshAt, type RefreshSchedule } from './retention.js';
 import type { DueCampaign } from './store.js';
 
+/** One configured app of a vendor, as the refresher asks it. */
+export interface VendorRuntime {
+  vendor: Vendor;
+  app: string;
+  /** A fresh source per tick (its loaders batch the tick's ids). */
+  createSource(): CampaignSource;
+}
+
 export interface RefresherDeps {
-  /** Every vendor, in a fixed order; a fresh source per tick (its loaders batch the tick's ids). */
-  vendors: ReadonlyArray<{ vendor: Vendor; createSource(): CampaignSource }>;
+  /** Every configured (vendor, app), in a fixed order: campaigns of an app no longer configured are not refreshed. */
+  runtimes: readonly VendorRuntime[];
   /** Whether this process is the one refresher (PostgreSQL advisory lock). */
   lead(): Promise<boolean>;
-  due(vendor: Vendor, now: number, limit: number): Promise<DueCampaign[]>;
-  reschedule(vendor: Vendor, id: string, next: number | null): Promise<void>;
-  record(vendor: Vendor, id: string, figures: PartialFigures, at: number): void;
-  gone(vendor: Vendor, id: string, at: number): void;
-  /** A live request is waiting on the vendor right now: the refresher stands back. */
-  busy(vendor: Vendor): boolean;
+  due(vendor: Vendor, app: string, now: number, limit: number): Promise<DueCampaign[]>;
+  reschedule(vendor: Vendor, app: string, id: string, next: number | null): Promise<void>;
+  record(vendor: Vendor, app: string, id: string, figures: PartialFigures, at: number): void;
+  gone(vendor: Vendor, app: string, id: string, at: number): void;
+  /** A live request is waiting on the vendor app right now: the refresher stands back. */
+  busy(vendor: Vendor, app: string): boolean;
   now(): number;
   schedule: RefreshSchedule;
-  /** Campaigns per vendor per tick: the whole budget (ARCHIVE_REFRESH_PER_MINUTE spread over the ticks). */
+  /**
+   * Campaigns per vendor app per tick (each app has its own vendor quota): the whole budget
+   * (ARCHIVE_REFRESH_PER_MINUTE spread over the ticks).
+   */
   perTick: number;
   tickMs: number;
   logger: Logger;
@@ -40,8 +51,8 @@ async function fetchInto<F extends ArchivedField>(source: CampaignSource, id: st
 /**
  * Keeps the archive final: re-fetches campaigns still inside their vendor's retention on the
  * schedule of retention.ts, through the vendors' own sources (so their quota gates, schedulers
- * and caches apply). Its budget is small and fixed per vendor, and it skips a vendor on a tick
- * where a live request is waiting on it: live answers always go first.
+ * and caches apply). Its budget is small and fixed per vendor app, and it skips a vendor app on a
+ * tick where a live request is waiting on it: live answers always go first.
  */
 export class Refresher {
   private timer: NodeJS.Timeout | undefined;
@@ -62,16 +73,16 @@ export class Refresher {
     await this.running;
   }
 
-  /** One tick: at most `perTick` due campaigns per vendor. */
+  /** One tick: at most `perTick` due campaigns per vendor app. */
   async runOnce(): Promise<void> {
     if (!(await this.deps.lead())) return;
-    for (const { vendor, createSource } of this.deps.vendors) {
-      if (this.stopped || this.deps.busy(vendor)) continue;
-      const due = await this.deps.due(vendor, this.deps.now(), this.deps.perTick);
+    for (const runtime of this.deps.runtimes) {
+      if (this.stopped || this.deps.busy(runtime.vendor, runtime.app)) continue;
+      const due = await this.deps.due(runtime.vendor, runtime.app, this.deps.now(), this.deps.perTick);
       if (due.length === 0) continue;
-      const source = createSource();
+      const source = runtime.createSource();
       // Together, so a vendor's loaders put them into as few calls as it allows (Tencent: 5 TaskIDs).
-      await Promise.all(due.map((campaign) => this.refresh(vendor, source, campaign)));
+      await Promise.all(due.map((campaign) => this.refresh(runtime, source, campaign)));
     }
   }
 
@@ -91,7 +102,7 @@ export class Refresher {
     this.timer.unref();
   }
 
-  private async refresh(vendor: Vendor, source: CampaignSource, campaign: DueCampaign): Promise<void> {
+  private async refresh({ vendor, app }: VendorRuntime, source: CampaignSource, campaign: DueCampaign): Promise<void> {
     const at = this.deps.now();
     let outcome: 'ok' | 'partial' | 'gone' | 'error' | 'final';
     let next: number | null = null;
@@ -100,13 +111,13 @@ export class Refresher {
         // The vendor surely dropped it already: asking would only spend quota.
         outcome = 'final';
       } else if ((await source.campaign(campaign.id)) === null) {
-        this.deps.gone(vendor, campaign.id, at);
+        this.deps.gone(vendor, app, campaign.id, at);
         outcome = 'gone';
       } else {
         const fields = ARCHIVED_FIELDS.filter((field) => !isPastRetention(vendor, campaign.firstSeenAt, at, field));
         const figures: PartialFigures = {};
         const settled = await Promise.allSettled(fields.map((field) => fetchInto(source, campaign.id, field, figures)));
-        this.deps.record(vendor, campaign.id, figures, this.deps.now());
+        this.deps.record(vendor, app, campaign.id, figures, this.deps.now());
         outcome = settled.some((result) => result.status === 'rejected') ? 'partial' : 'ok';
         next = nextRefreshAt(vendor, campaign.firstSeenAt, at, this.deps.schedule);
       }
@@ -115,11 +126,11 @@ export class Refresher {
       outcome = 'error';
       next = at + this.deps.schedule.firstDayEveryMs;
       this.deps.logger.info(
-        { vendor, id: campaign.id, error: error instanceof Error ? error.message : String(error) },
+        { vendor, app, id: campaign.id, error: error instanceof Error ? error.message : String(error) },
         'archive: refresh failed',
       );
     }
     this.deps.metrics.archiveRefreshes.inc({ vendor, outcome });
-    await this.deps.reschedule(vendor, campaign.id, next);
+    await this.deps.reschedule(vendor, app, campaign.id, next);
   }
 }

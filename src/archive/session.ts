@@ -6,7 +6,7 @@ import { badUserInput } from '../errors.js';
 import type { Archive, ArchivedView } from './index.js';
 import { hasShorterRetention } from './retention.js';
 import { isDefaultWindow, setFigure, type ArchivedField, type Figures, type PartialFigures } from './figures.js';
-import type { RecentCampaign, RecentFilter, SnapshotRecord } from './store.js';
+import { appKey, campaignKey, type RecentCampaign, type RecentFilter, type SnapshotRecord } from './store.js';
 
 // A date (UTC midnight) or a date-time with its zone (`2025-03-01`, `2025-03-01T08:00:00+08:00`):
 // a bare local time would depend on the server's zone.
@@ -20,19 +20,19 @@ export function instant(text: string | null | undefined, argumentName: 'since' |
   return ms;
 }
 
-/** A loader per vendor, made on first use: one request's ids of one vendor share one store query. */
-function perVendor<V>(
-  load: (vendor: Vendor, ids: readonly string[]) => Promise<Map<string, V>>,
-): (vendor: Vendor, id: string) => Promise<V | undefined> {
-  const loaders = new Map<Vendor, DataLoader<string, V | undefined>>();
-  return (vendor, id) => {
-    let loader = loaders.get(vendor);
+/** A loader per vendor app, made on first use: one request's ids of one vendor app share one store query. */
+function perVendorApp<V>(
+  load: (vendor: Vendor, app: string, ids: readonly string[]) => Promise<Map<string, V>>,
+): (vendor: Vendor, app: string, id: string) => Promise<V | undefined> {
+  const loaders = new Map<string, DataLoader<string, V | undefined>>();
+  return (vendor, app, id) => {
+    let loader = loaders.get(appKey(vendor, app));
     if (!loader) {
       loader = new DataLoader<string, V | undefined>(async (ids) => {
-        const found = await load(vendor, ids);
+        const found = await load(vendor, app, ids);
         return ids.map((key) => found.get(key));
       });
-      loaders.set(vendor, loader);
+      loaders.set(appKey(vendor, app), loader);
     }
     return loader.load(id);
   };
@@ -47,13 +47,13 @@ function perVendor<V>(
 export class ArchiveSession {
   /** Default-view figures of this request's live campaigns, until all asked have answered. */
   private readonly collecting = new Map<string, { figures: PartialFigures; at: number; open: number }>();
-  private readonly viewOf: (vendor: Vendor, id: string) => Promise<ArchivedView | undefined>;
+  private readonly viewOf: (vendor: Vendor, app: string, id: string) => Promise<ArchivedView | undefined>;
   private readonly historyLoader = new DataLoader<HistoryKey, CampaignSnapshot[], string>((keys) => this.loadHistory(keys), {
-    cacheKeyFn: (query) => JSON.stringify([query.vendor, query.since, query.until, query.id]),
+    cacheKeyFn: (query) => JSON.stringify([query.vendor, query.app, query.since, query.until, query.id]),
   });
 
   constructor(private readonly archive: Archive) {
-    this.viewOf = perVendor((vendor, ids) => archive.latest(vendor, ids));
+    this.viewOf = perVendorApp((vendor, app, ids) => archive.latest(vendor, app, ids));
   }
 
   /**
@@ -67,25 +67,25 @@ export class ArchiveSession {
     id: string,
     selected: ReadonlySet<ArchivedField>,
   ): Promise<CampaignRef | null> {
-    if (this.archive.isKnownPastRetention(vendor, id)) {
-      const view = await this.viewOf(vendor, id);
+    if (this.archive.isKnownPastRetention(vendor, app, id)) {
+      const view = await this.viewOf(vendor, app, id);
       if (view) return this.answerArchived(vendor, app, id, view, 'expired');
     }
-    const ref = await this.archive.live(vendor, () => source.campaign(id));
+    const ref = await this.archive.live(vendor, app, () => source.campaign(id));
     const at = this.archive.now();
     if (ref) {
-      this.archive.saw(vendor, id, at);
+      this.archive.saw(vendor, app, id, at);
       const { view } = ref;
       if (view) {
         const figures: PartialFigures = {};
         for (const field of selected) if (view[field] !== undefined) setFigure(figures, field, view[field]);
-        this.collect(vendor, id, figures, at);
+        this.collect(vendor, app, id, figures, at);
       }
       return ref;
     }
-    const view = await this.viewOf(vendor, id);
+    const view = await this.viewOf(vendor, app, id);
     if (!view) return null;
-    this.archive.forgot(vendor, id, at);
+    this.archive.forgot(vendor, app, id, at);
     return this.answerArchived(vendor, app, id, view, 'forgotten');
   }
 
@@ -103,37 +103,36 @@ export class ArchiveSession {
    */
   async field<F extends ArchivedField>(
     vendor: Vendor,
-    _app: string,
+    app: string,
     id: string,
     field: F,
     window: TimeWindowArgs,
     live: () => Promise<Figures[F]>,
   ): Promise<Figures[F]> {
-    if (!isDefaultWindow(window)) return this.archive.live(vendor, live);
-    if (hasShorterRetention(vendor, field) && this.archive.isKnownPastRetention(vendor, id, field)) {
-      const kept = (await this.viewOf(vendor, id))?.figures[field];
+    if (!isDefaultWindow(window)) return this.archive.live(vendor, app, live);
+    if (hasShorterRetention(vendor, field) && this.archive.isKnownPastRetention(vendor, app, id, field)) {
+      const kept = (await this.viewOf(vendor, app, id))?.figures[field];
       if (kept !== undefined) {
         this.archive.count(vendor, 'expired');
         return kept;
       }
     }
-    const campaign = key(vendor, id);
-    const collected = this.open(campaign);
+    const collected = this.open(campaignKey(vendor, app, id));
     try {
-      const value = await this.archive.live(vendor, live);
+      const value = await this.archive.live(vendor, app, live);
       setFigure(collected.figures, field, value);
       collected.at = this.archive.now();
       return value;
     } finally {
-      this.close(vendor, id, collected);
+      this.close(vendor, app, id, collected);
     }
   }
 
-  private collect(vendor: Vendor, id: string, figures: PartialFigures, at: number): void {
-    const collected = this.open(key(vendor, id));
+  private collect(vendor: Vendor, app: string, id: string, figures: PartialFigures, at: number): void {
+    const collected = this.open(campaignKey(vendor, app, id));
     Object.assign(collected.figures, figures);
     collected.at = Math.max(collected.at, at);
-    this.close(vendor, id, collected);
+    this.close(vendor, app, id, collected);
   }
 
   private open(campaign: string): { figures: PartialFigures; at: number; open: number } {
@@ -148,22 +147,22 @@ export class ArchiveSession {
    * one snapshot. (graphql-js starts all fields of an object in one pass, so none starts after the
    * last settles.)
    */
-  private close(vendor: Vendor, id: string, collected: { figures: PartialFigures; at: number; open: number }): void {
+  private close(vendor: Vendor, app: string, id: string, collected: { figures: PartialFigures; at: number; open: number }): void {
     collected.open -= 1;
     if (collected.open > 0) return;
     setImmediate(() => {
-      const campaign = key(vendor, id);
+      const campaign = campaignKey(vendor, app, id);
       if (collected.open > 0 || this.collecting.get(campaign) !== collected) return;
       this.collecting.delete(campaign);
-      if (Object.keys(collected.figures).length > 0) this.archive.record(vendor, id, collected.figures, collected.at);
+      if (Object.keys(collected.figures).length > 0) this.archive.record(vendor, app, id, collected.figures, collected.at);
     });
   }
 
   /** The campaign's snapshots within `since`/`until`, oldest first. */
-  history(vendor: Vendor, _app: string, id: string, args: CampaignHistoryArgs): Promise<CampaignSnapshot[]> {
+  history(vendor: Vendor, app: string, id: string, args: CampaignHistoryArgs): Promise<CampaignSnapshot[]> {
     const since = instant(args.since, 'since');
     const until = instant(args.until, 'until');
-    return this.historyLoader.load({ vendor, id, since, until });
+    return this.historyLoader.load({ vendor, app, id, since, until });
   }
 
   /** Campaigns pushgraph has seen or been told about, newest first (recentCampaigns). */
@@ -172,24 +171,24 @@ export class ArchiveSession {
   }
 
   /** Puts campaigns on the refresher's schedule (trackCampaigns). */
-  track(vendor: Vendor, ids: readonly string[]): Promise<void> {
-    return this.archive.track(vendor, ids);
+  track(vendor: Vendor, app: string, ids: readonly string[]): Promise<void> {
+    return this.archive.track(vendor, app, ids);
   }
 
   private async loadHistory(queries: readonly HistoryKey[]): Promise<Array<CampaignSnapshot[] | Error>> {
-    // Ids of one vendor asked with the same bounds share one query.
-    const groupOf = (query: HistoryKey): string => JSON.stringify([query.vendor, query.since, query.until]);
-    const groups = new Map<string, { vendor: Vendor; since: number | null; until: number | null; ids: string[] }>();
+    // Ids of one vendor app asked with the same bounds share one query.
+    const groupOf = (query: HistoryKey): string => JSON.stringify([query.vendor, query.app, query.since, query.until]);
+    const groups = new Map<string, { vendor: Vendor; app: string; since: number | null; until: number | null; ids: string[] }>();
     for (const query of queries) {
       const group = groups.get(groupOf(query));
       if (group) group.ids.push(query.id);
-      else groups.set(groupOf(query), { vendor: query.vendor, since: query.since, until: query.until, ids: [query.id] });
+      else groups.set(groupOf(query), { vendor: query.vendor, app: query.app, since: query.since, until: query.until, ids: [query.id] });
     }
     const answers = new Map<string, Map<string, SnapshotRecord[]> | Error>();
     await Promise.all(
-      [...groups].map(async ([group, { vendor, since, until, ids }]) => {
+      [...groups].map(async ([group, { vendor, app, since, until, ids }]) => {
         try {
-          answers.set(group, await this.archive.history(vendor, ids, since, until));
+          answers.set(group, await this.archive.history(vendor, app, ids, since, until));
         } catch (error) {
           answers.set(group, error instanceof Error ? error : new Error(String(error)));
         }
@@ -211,9 +210,8 @@ export class ArchiveSession {
 
 interface HistoryKey {
   vendor: Vendor;
+  app: string;
   id: string;
   since: number | null;
   until: number | null;
 }
-
-const key = (vendor: Vendor, id: string): string => `${vendor}\u0000${id}`;

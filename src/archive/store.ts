@@ -14,6 +14,8 @@ type Time = Date | number;
 
 interface CampaignsTable {
   vendor: string;
+  /** The vendor's app (issue 16): the same id in two apps is two campaigns. */
+  app: string;
   id: string;
   first_seen_at: Time;
   gone_at: Time | null;
@@ -22,6 +24,7 @@ interface CampaignsTable {
 
 interface SnapshotsTable {
   vendor: string;
+  app: string;
   id: string;
   fetched_at: Time;
   bucket_start: Time;
@@ -81,9 +84,15 @@ export interface SnapshotRecord {
   figures: PartialFigures;
 }
 
+/** A vendor app in this process's maps. */
+export const appKey = (vendor: Vendor, app: string): string => `${vendor}\u0000${app}`;
+/** A campaign's identity in the archive (and in this process's maps). */
+export const campaignKey = (vendor: Vendor, app: string, id: string): string => `${appKey(vendor, app)}\u0000${id}`;
+
 /** A write of one campaign: what it was seen with, coalesced over a short while. */
 export interface CampaignWrite {
   vendor: Vendor;
+  app: string;
   id: string;
   /** When this observation started; becomes `first_seen_at` unless the archive saw it earlier. */
   firstAt: number;
@@ -94,7 +103,7 @@ export interface CampaignWrite {
   goneAt: number | null;
   /** The refresher's first date for a campaign new to the archive. */
   firstRefreshAt: number | null;
-  /** Content identity and bucket of the snapshot (idempotency key with vendor and id). */
+  /** Content identity and bucket of the snapshot (idempotency key with vendor, app and id). */
   contentHash: string;
   bucketStart: number;
 }
@@ -107,12 +116,14 @@ export interface DueCampaign {
 /** A campaign as `recentCampaigns` lists it. */
 export interface RecentCampaign {
   vendor: Vendor;
+  app: string;
   id: string;
   firstSeenAt: number;
 }
 
 export interface RecentFilter {
   vendor?: Vendor;
+  app?: string;
   /** Only campaigns first seen at or after this instant. */
   since?: number;
   /** Only campaigns strictly after this one in the listing's order (the cursor's position). */
@@ -122,12 +133,13 @@ export interface RecentFilter {
 /** The archive's tables in SQLite or PostgreSQL: the same statements for both. */
 export interface ArchiveStore {
   readonly kind: StoreKind;
-  meta(vendor: Vendor, ids: readonly string[]): Promise<Map<string, CampaignMeta>>;
+  meta(vendor: Vendor, app: string, ids: readonly string[]): Promise<Map<string, CampaignMeta>>;
   /** Per id and field, the value to answer with once the vendor forgot (fullest, then newest). */
-  latest(vendor: Vendor, ids: readonly string[]): Promise<Map<string, Map<string, ArchivedValue>>>;
+  latest(vendor: Vendor, app: string, ids: readonly string[]): Promise<Map<string, Map<string, ArchivedValue>>>;
   /** Per id, the newest `limit` snapshots within the bounds, oldest first. */
   history(
     vendor: Vendor,
+    app: string,
     ids: readonly string[],
     since: number | null,
     until: number | null,
@@ -135,15 +147,15 @@ export interface ArchiveStore {
   ): Promise<Map<string, SnapshotRecord[]>>;
   /** One transaction; idempotent (a retried write changes nothing). */
   write(writes: readonly CampaignWrite[]): Promise<void>;
-  due(vendor: Vendor, now: number, limit: number): Promise<DueCampaign[]>;
-  reschedule(vendor: Vendor, id: string, next: number | null): Promise<void>;
+  due(vendor: Vendor, app: string, now: number, limit: number): Promise<DueCampaign[]>;
+  reschedule(vendor: Vendor, app: string, id: string, next: number | null): Promise<void>;
   /** Whether this process may run the refresher (PostgreSQL: it holds the advisory lock). */
   lead(): Promise<boolean>;
   // ---- discovery (issue 18): kysely's portable builder only, so the same code runs on SQLite ----
-  /** Campaigns newest first by `first_seen_at` (then vendor, id, descending), after `after`, at most `limit`. */
+  /** Campaigns newest first by `first_seen_at` (then vendor, app, id, descending), after `after`, at most `limit`. */
   recent(filter: RecentFilter, limit: number): Promise<RecentCampaign[]>;
   /** Registers campaigns not yet archived, due for the refresher at `nextRefreshAt`; known ones are left as they are. */
-  track(vendor: Vendor, ids: readonly string[], at: number, nextRefreshAt: number | null): Promise<void>;
+  track(vendor: Vendor, app: string, ids: readonly string[], at: number, nextRefreshAt: number | null): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -165,24 +177,26 @@ class SqlArchiveStore implements ArchiveStore {
     return this.schema === null ? this.db : this.db.withSchema(this.schema);
   }
 
-  async meta(vendor: Vendor, ids: readonly string[]): Promise<Map<string, CampaignMeta>> {
+  async meta(vendor: Vendor, app: string, ids: readonly string[]): Promise<Map<string, CampaignMeta>> {
     if (ids.length === 0) return new Map();
     const rows = await this.tables
       .selectFrom('campaigns')
       .select(['id', 'first_seen_at'])
       .where('vendor', '=', vendor)
+      .where('app', '=', app)
       .where('id', 'in', ids)
       .execute();
     return new Map(rows.map((row) => [row.id, { firstSeenAt: this.flavor.ms(row.first_seen_at) }]));
   }
 
-  async latest(vendor: Vendor, ids: readonly string[]): Promise<Map<string, Map<string, ArchivedValue>>> {
+  async latest(vendor: Vendor, app: string, ids: readonly string[]): Promise<Map<string, Map<string, ArchivedValue>>> {
     const answer = new Map<string, Map<string, ArchivedValue>>();
     if (ids.length === 0) return answer;
     const rows = await this.tables
       .selectFrom('snapshots')
       .select(['id', 'fetched_at', 'figures'])
       .where('vendor', '=', vendor)
+      .where('app', '=', app)
       .where('id', 'in', ids)
       .execute();
     // Per field, the fullest then newest value (figures.ts preferFigure), picked here so both engines share one rule.
@@ -201,6 +215,7 @@ class SqlArchiveStore implements ArchiveStore {
 
   async history(
     vendor: Vendor,
+    app: string,
     ids: readonly string[],
     since: number | null,
     until: number | null,
@@ -208,7 +223,8 @@ class SqlArchiveStore implements ArchiveStore {
   ): Promise<Map<string, SnapshotRecord[]>> {
     const answer = new Map<string, SnapshotRecord[]>();
     if (ids.length === 0) return answer;
-    const bounds = [sql`vendor = ${vendor}`, sql`id IN (${sql.join(ids)})`];
+    // One app per query, so its ids are its partitions.
+    const bounds = [sql`vendor = ${vendor}`, sql`app = ${app}`, sql`id IN (${sql.join(ids)})`];
     if (since !== null) bounds.push(sql`fetched_at >= ${this.flavor.time(since)}`);
     if (until !== null) bounds.push(sql`fetched_at <= ${this.flavor.time(until)}`);
     const snapshotsTable = this.schema === null ? sql.table('snapshots') : sql.table(`${this.schema}.snapshots`);
@@ -239,6 +255,7 @@ class SqlArchiveStore implements ArchiveStore {
         .values(
           writes.map((write) => ({
             vendor: write.vendor,
+            app: write.app,
             id: write.id,
             first_seen_at: time(write.firstAt),
             gone_at: write.goneAt === null ? null : time(write.goneAt),
@@ -246,7 +263,7 @@ class SqlArchiveStore implements ArchiveStore {
           })),
         )
         .onConflict((conflict) =>
-          conflict.columns(['vendor', 'id']).doUpdateSet({
+          conflict.columns(['vendor', 'app', 'id']).doUpdateSet({
             // Replicas and retries may write out of order: the earliest sighting and the first
             // "gone" win while it stays gone; a campaign the vendor knows again is live and
             // refreshed again (its schedule, or the first one).
@@ -262,6 +279,7 @@ class SqlArchiveStore implements ArchiveStore {
         .values(
           snapshots.map((write) => ({
             vendor: write.vendor,
+            app: write.app,
             id: write.id,
             fetched_at: time(write.lastAt),
             bucket_start: time(write.bucketStart),
@@ -271,7 +289,7 @@ class SqlArchiveStore implements ArchiveStore {
         )
         .onConflict((conflict) =>
           conflict
-            .columns(['vendor', 'id', 'content_hash', 'bucket_start'])
+            .columns(['vendor', 'app', 'id', 'content_hash', 'bucket_start'])
             // The same figures seen again in the bucket: only "as of" moves (A, B, A keeps A newest).
             .doUpdateSet({ fetched_at: sql`${sql.raw(greatest)}(snapshots.fetched_at, excluded.fetched_at)` }),
         )
@@ -279,11 +297,12 @@ class SqlArchiveStore implements ArchiveStore {
     });
   }
 
-  async due(vendor: Vendor, now: number, limit: number): Promise<DueCampaign[]> {
+  async due(vendor: Vendor, app: string, now: number, limit: number): Promise<DueCampaign[]> {
     const rows = await this.tables
       .selectFrom('campaigns')
       .select(['id', 'first_seen_at'])
       .where('vendor', '=', vendor)
+      .where('app', '=', app)
       .where('gone_at', 'is', null)
       .where('next_refresh_at', '<=', this.flavor.time(now))
       .orderBy('next_refresh_at')
@@ -292,11 +311,12 @@ class SqlArchiveStore implements ArchiveStore {
     return rows.map((row) => ({ id: row.id, firstSeenAt: this.flavor.ms(row.first_seen_at) }));
   }
 
-  async reschedule(vendor: Vendor, id: string, next: number | null): Promise<void> {
+  async reschedule(vendor: Vendor, app: string, id: string, next: number | null): Promise<void> {
     await this.tables
       .updateTable('campaigns')
       .set({ next_refresh_at: next === null ? null : this.flavor.time(next) })
       .where('vendor', '=', vendor)
+      .where('app', '=', app)
       .where('id', '=', id)
       .execute();
   }
@@ -306,9 +326,10 @@ class SqlArchiveStore implements ArchiveStore {
   }
 
   async recent(filter: RecentFilter, limit: number): Promise<RecentCampaign[]> {
-    const { vendor, since, after } = filter;
-    let query = this.tables.selectFrom('campaigns').select(['vendor', 'id', 'first_seen_at']);
+    const { vendor, app, since, after } = filter;
+    let query = this.tables.selectFrom('campaigns').select(['vendor', 'app', 'id', 'first_seen_at']);
     if (vendor) query = query.where('vendor', '=', vendor);
+    if (app !== undefined) query = query.where('app', '=', app);
     if (since !== undefined) query = query.where('first_seen_at', '>=', this.flavor.time(since));
     if (after) {
       const at = this.flavor.time(after.firstSeenAt);
@@ -317,21 +338,29 @@ class SqlArchiveStore implements ArchiveStore {
         eb.or([
           eb('first_seen_at', '<', at),
           eb.and([eb('first_seen_at', '=', at), eb('vendor', '<', after.vendor)]),
-          eb.and([eb('first_seen_at', '=', at), eb('vendor', '=', after.vendor), eb('id', '<', after.id)]),
+          eb.and([eb('first_seen_at', '=', at), eb('vendor', '=', after.vendor), eb('app', '<', after.app)]),
+          eb.and([eb('first_seen_at', '=', at), eb('vendor', '=', after.vendor), eb('app', '=', after.app), eb('id', '<', after.id)]),
         ]),
       );
     }
-    const rows = await query.orderBy('first_seen_at', 'desc').orderBy('vendor', 'desc').orderBy('id', 'desc').limit(limit).execute();
-    return rows.map((row) => ({ vendor: row.vendor as Vendor, id: row.id, firstSeenAt: this.flavor.ms(row.first_seen_at) }));
+    const rows = await query
+      .orderBy('first_seen_at', 'desc')
+      .orderBy('vendor', 'desc')
+      .orderBy('app', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({ vendor: row.vendor as Vendor, app: row.app, id: row.id, firstSeenAt: this.flavor.ms(row.first_seen_at) }));
   }
 
-  async track(vendor: Vendor, ids: readonly string[], at: number, nextRefreshAt: number | null): Promise<void> {
+  async track(vendor: Vendor, app: string, ids: readonly string[], at: number, nextRefreshAt: number | null): Promise<void> {
     if (ids.length === 0) return;
     await this.tables
       .insertInto('campaigns')
       .values(
         ids.map((id) => ({
           vendor,
+          app,
           id,
           first_seen_at: this.flavor.time(at),
           gone_at: null,
@@ -339,7 +368,7 @@ class SqlArchiveStore implements ArchiveStore {
         })),
       )
       // Tracking twice is harmless: an archived campaign keeps its first sighting and schedule.
-      .onConflict((conflict) => conflict.columns(['vendor', 'id']).doNothing())
+      .onConflict((conflict) => conflict.columns(['vendor', 'app', 'id']).doNothing())
       .execute();
   }
 

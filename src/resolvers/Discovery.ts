@@ -15,14 +15,14 @@ const MAX_PAGE = 200;
 /** The cursor's position: (first_seen_at, vendor, app, id). */
 const Position = z.tuple([z.number().int(), z.enum(VENDORS), z.string(), z.string()]);
 
-function encodeCursor(campaign: RecentCampaign, app: string): string {
-  return Buffer.from(JSON.stringify([campaign.firstSeenAt, campaign.vendor, app, campaign.id])).toString('base64url');
+function encodeCursor(campaign: RecentCampaign): string {
+  return Buffer.from(JSON.stringify([campaign.firstSeenAt, campaign.vendor, campaign.app, campaign.id])).toString('base64url');
 }
 
 function decodeCursor(cursor: string): RecentCampaign {
   try {
-    const [firstSeenAt, vendor, , id] = Position.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-    return { firstSeenAt, vendor, id };
+    const [firstSeenAt, vendor, app, id] = Position.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    return { firstSeenAt, vendor, app, id };
   } catch {
     throw badUserInput('after is not a cursor of recentCampaigns', 'after');
   }
@@ -38,11 +38,13 @@ export const Discovery: DiscoveryResolvers = {
     const from = instant(since, 'since');
     const position = after ? decodeCursor(after) : undefined;
     if (!ctx.archive) throw archiveUnavailable();
+    // Without `app`, every app's campaigns are listed, each with its own app.
+    const filter = { vendor: vendor ?? undefined, app: app == null ? undefined : appName, since: from ?? undefined, after: position };
     // One more than asked tells whether another page follows.
-    const found = await ctx.archive.recent({ vendor: vendor ?? undefined, since: from ?? undefined, after: position }, limit + 1);
+    const found = await ctx.archive.recent(filter, limit + 1);
     const edges: Array<{ cursor: string; node: CampaignRef }> = found.slice(0, limit).map((campaign) => ({
-      cursor: encodeCursor(campaign, appName),
-      node: { vendor: campaign.vendor, app: appName, id: campaign.id },
+      cursor: encodeCursor(campaign),
+      node: { vendor: campaign.vendor, app: campaign.app, id: campaign.id },
     }));
     return { edges, pageInfo: { hasNextPage: found.length > limit, endCursor: edges.at(-1)?.cursor ?? null } };
   },

@@ -10,7 +10,7 @@ export const Mutation: MutationResolvers = {
     if (!archive) throw archiveUnavailable();
     const refs = loadCampaignInputs(ctx, campaigns, info, 'campaigns');
     // On the schedule first: a campaign the vendor does not know yet is still followed from now.
-    await Promise.all(groupByApp(ctx, campaigns).map(({ vendor, ids }) => archive.track(vendor, ids)));
+    await Promise.all(groupByApp(ctx, campaigns).map(({ vendor, app, ids }) => archive.track(vendor, app, ids)));
     // One promise per campaign, as `campaigns`: a failing id nulls its own entry, not the list.
     return refs.map(async (loading): Promise<CampaignRef | null> => {
       const ref = await loading;
