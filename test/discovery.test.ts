@@ -44,7 +44,8 @@ describe('recentCampaigns and trackCampaigns', () => {
 
   beforeAll(async () => {
     fakes = await startVendorFakes();
-    app = await startTestApp({ ...fakes.env, API_KEYS: 'key-one' });
+    // A second, simulated JPush app: recentCampaigns(app:) takes its name.
+    app = await startTestApp({ ...fakes.env, API_KEYS: 'key-one', PUSHGRAPH_APPS: '[{"name":"news","vendor":"JPUSH"}]' });
     await app.archive.ready();
   });
   afterAll(async () => {
@@ -166,6 +167,7 @@ describe('recentCampaigns and trackCampaigns', () => {
     expect(JSON.parse(Buffer.from(second.edges[0]!.cursor, 'base64url').toString('utf8'))).toEqual([at, 'JPUSH', 'default', id]);
     expect((await recent({ since })).edges.map((edge) => edge.node.app)).toEqual(['news', 'default']);
     expect((await recent({ since, app: 'default' })).edges.map((edge) => edge.node)).toEqual([{ vendor: 'JPUSH', app: 'default', id }]);
+    expect((await recent({ since, app: 'news' })).edges.map((edge) => edge.node)).toEqual([{ vendor: 'JPUSH', app: 'news', id }]);
     expect((await recent({ since, vendor: 'JPUSH', app: 'default' })).edges.map((edge) => edge.node.app)).toEqual(['default']);
   });
 });
