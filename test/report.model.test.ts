@@ -303,20 +303,21 @@ describe('batching and concurrency of the page’s requests', () => {
   });
 });
 
+/** Stubs fetch with one GraphQL answer and records what each request sent. */
+function serve(body: unknown, status = 200): Array<{ query: string; variables: Record<string, unknown>; authorization: string | null }> {
+  const seen: Array<{ query: string; variables: Record<string, unknown>; authorization: string | null }> = [];
+  vi.stubGlobal('fetch', async (_url: string, init: RequestInit) => {
+    const request = JSON.parse(String(init.body)) as { query: string; variables: Record<string, unknown> };
+    seen.push({ ...request, authorization: new Headers(init.headers).get('authorization') });
+    return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+  });
+  return seen;
+}
+
 describe('GraphQL answers to campaign states', () => {
   afterEach(() => {
     vi.unstubAllGlobals();
   });
-
-  function serve(body: unknown, status = 200): Array<{ query: string; variables: Record<string, unknown>; authorization: string | null }> {
-    const seen: Array<{ query: string; variables: Record<string, unknown>; authorization: string | null }> = [];
-    vi.stubGlobal('fetch', async (_url: string, init: RequestInit) => {
-      const request = JSON.parse(String(init.body)) as { query: string; variables: Record<string, unknown> };
-      seen.push({ ...request, authorization: new Headers(init.headers).get('authorization') });
-      return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-    });
-    return seen;
-  }
 
   it('maps aliases to loaded, partially failed, failed and missing campaigns', async () => {
     const campaign = {
@@ -475,14 +476,6 @@ describe('apps (issue 16): the pickers, links and every query carry the chosen a
     vi.unstubAllGlobals();
   });
 
-  function serve(data: unknown): Array<{ query: string; variables: Record<string, unknown> }> {
-    const seen: Array<{ query: string; variables: Record<string, unknown> }> = [];
-    vi.stubGlobal('fetch', async (_url: string, init: RequestInit) => {
-      seen.push(JSON.parse(String(init.body)) as { query: string; variables: Record<string, unknown> });
-      return new Response(JSON.stringify({ data }), { status: 200, headers: { 'content-type': 'application/json' } });
-    });
-    return seen;
-  }
   const client = (): GraphQLClient => new GraphQLClient('http://h/graphql', () => null);
 
   it("reads /health's apps, default first; a body without apps leaves every vendor its default app", () => {
@@ -520,19 +513,21 @@ describe('apps (issue 16): the pickers, links and every query carry the chosen a
   });
 
   it('sends the app as the `app` variable of the figures, history, recent and summary queries', async () => {
-    const figures = serve({ c0: null, c1: null });
+    const figures = serve({ data: { c0: null, c1: null } });
     await loadCampaignBatch(client(), { asOf: false, history: 'none' }, 'JPUSH', 'news', ['1', '2']);
     expect(figures[0]!.variables).toEqual({ vendor: 'JPUSH', app: 'news', i0: '1', i1: '2' });
     expect(figures[0]!.query).toContain('query ReportCampaigns($vendor: Vendor!, $app: String, $i0: ID!, $i1: ID!)');
     expect(figures[0]!.query).toContain('c1: campaign(vendor: $vendor, app: $app, id: $i1) { ...F }');
 
-    const history = serve({ c0: null });
+    const history = serve({ data: { c0: null } });
     await loadHistoryBatch(client(), 'TENCENT', 'family', ['t1']);
     expect(history[0]!.variables).toEqual({ vendor: 'TENCENT', app: 'family', i0: 't1' });
     expect(history[0]!.query).toContain('c0: campaign(vendor: $vendor, app: $app, id: $i0) { ...F }');
 
     const recent = serve({
-      recentCampaigns: { edges: [{ node: { vendor: 'JPUSH', app: 'news', id: '7' } }], pageInfo: { hasNextPage: false, endCursor: 'x' } },
+      data: {
+        recentCampaigns: { edges: [{ node: { vendor: 'JPUSH', app: 'news', id: '7' } }], pageInfo: { hasNextPage: false, endCursor: 'x' } },
+      },
     });
     expect(await loadRecent(client(), { vendor: 'JPUSH', app: 'news', since: null }, null)).toEqual({
       ok: true,
@@ -541,7 +536,7 @@ describe('apps (issue 16): the pickers, links and every query carry the chosen a
     expect(recent[0]!.variables).toEqual({ vendor: 'JPUSH', app: 'news', since: null, first: 50, after: null });
     expect(recent[0]!.query).toContain('edges { node { vendor app id } }');
 
-    const summary = serve({ campaignSummary: { campaigns: 1, withFigures: 0, funnel: null, channels: [], lossReasons: [] } });
+    const summary = serve({ data: { campaignSummary: { campaigns: 1, withFigures: 0, funnel: null, channels: [], lossReasons: [] } } });
     await loadSummary(client(), [{ vendor: 'JPUSH', app: 'news', id: '7' }]);
     expect(summary[0]!.variables).toEqual({ campaigns: [{ vendor: 'JPUSH', app: 'news', id: '7' }] });
   });
