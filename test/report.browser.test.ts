@@ -23,8 +23,8 @@ interface ApiCampaign {
   lossReasons: LossReason[] | null;
 }
 
-const CAMPAIGNS_QUERY = `query Expected($vendor: Vendor!, $ids: [ID!]!) {
-  campaigns(vendor: $vendor, ids: $ids) {
+const CAMPAIGNS_QUERY = `query Expected($vendor: Vendor!, $ids: [ID!]!, $app: String) {
+  campaigns(vendor: $vendor, ids: $ids, app: $app) {
     id availability
     funnel { target sent received displayed clicked dismissed }
     channels { channel platform messageType eventType target sent received displayed clicked }
@@ -372,6 +372,87 @@ describe('the campaign report page in a real browser', () => {
     expect(await page.locator('.id-group[data-vendor="JPUSH"] textarea').inputValue()).toBe(
       [JPUSH_IDS[1], JPUSH_IDS[2], JPUSH_IDS[0]].join('\n'),
     );
+  });
+
+  it('reads the JPush app chosen in the picker: every query carries app "news", the rows and the CSV say so, a shared link reopens it', async () => {
+    // A second JPush app without credentials: served by a simulator of its own, so the default
+    // app's strict fake sees no call while the page reads "news".
+    await startApp({ PUSHGRAPH_APPS: JSON.stringify([{ name: 'news', vendor: 'JPUSH' }]) });
+    const defaultCalls = jpush.requestsTo('messages/detail').length;
+    type Sent = { query: string; variables: Record<string, unknown> };
+    const recordGraphql = (sent: Sent[]) => async (page: Page) =>
+      page.on('request', (request) => {
+        if (new URL(request.url()).pathname === '/graphql' && request.method() === 'POST') sent.push(request.postDataJSON() as Sent);
+      });
+    const operation = (sent: Sent[], name: string): Sent[] => sent.filter(({ query }) => query.startsWith(`query ${name}(`));
+    const sent: Sent[] = [];
+    const { page } = await open(app, '/report', recordGraphql(sent));
+
+    // The picker appears once /health listed JPush's two apps; Tencent has one app: no picker.
+    const picker = page.getByLabel('JPush app', { exact: true });
+    await picker.waitFor({ state: 'visible' });
+    expect(await picker.locator('option').allTextContents()).toEqual(['default', 'news']);
+    expect(await picker.inputValue()).toBe('default');
+    await page.getByLabel('Tencent TIMPush', { exact: true }).check();
+    expect(await page.locator('.id-group[data-vendor="TENCENT"] .app-picker').getAttribute('hidden')).toBe('');
+    await page.getByLabel('Tencent TIMPush', { exact: true }).uncheck();
+
+    await picker.selectOption('news');
+    await page.locator('.id-group[data-vendor="JPUSH"] textarea').fill(JPUSH_IDS.join('\n'));
+    await page.getByRole('button', { name: 'Show report' }).click();
+    await waitForAnswers(page, 3);
+    await page.waitForFunction(() =>
+      document.querySelector('[data-view="selection-summary"] [role="status"]')?.textContent?.endsWith('with figures.'),
+    );
+
+    // What the page asked: the figures of the three ids in app "news" (one request), their
+    // history and the cross-vendor summary in the same app.
+    expect(operation(sent, 'ReportCampaigns').map(({ variables }) => variables)).toEqual([
+      { vendor: 'JPUSH', app: 'news', i0: JPUSH_IDS[0], i1: JPUSH_IDS[1], i2: JPUSH_IDS[2] },
+    ]);
+    for (const { variables } of operation(sent, 'ReportHistory')) expect(variables).toMatchObject({ vendor: 'JPUSH', app: 'news' });
+    expect(operation(sent, 'CampaignSummary').map(({ variables }) => variables)).toEqual([
+      { campaigns: JPUSH_IDS.map((id) => ({ vendor: 'JPUSH', app: 'news', id })) },
+    ]);
+    expect(jpush.requestsTo('messages/detail').length).toBe(defaultCalls);
+    expect(new URL(page.url()).search).toBe(`?vendor=JPUSH&app=news&ids=${JPUSH_IDS.join('%2C')}`);
+
+    // What the page shows: an App column, and the figures the API answers for app "news".
+    const api = (await app.gql<{ campaigns: ApiCampaign[] }>(CAMPAIGNS_QUERY, { vendor: 'JPUSH', ids: JPUSH_IDS, app: 'news' })).data!
+      .campaigns;
+    const rows = await tableRows(page, '[data-table="campaigns"]');
+    expect(rows.map((row) => row.slice(0, 4))).toEqual(JPUSH_IDS.map((id) => [id, 'JPush', 'news', 'Ready']));
+    expect(rows.map((row) => [row[0]!, ...row.slice(4)])).toEqual(api.map(expectedCampaignRow));
+    expect(await page.locator('.vendor-summary[data-vendor="JPUSH"] h3').first().textContent()).toBe('JPush (news)');
+    expect(await page.locator('.vendor-summary [data-table="jpush-news-funnel"]').count()).toBe(1);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-table="campaigns"] button.csv').click()]);
+    const csv = readFileSync((await download.path())!, 'utf8').split('\r\n');
+    expect(csv[0]).toMatch(/^\uFEFFCampaign id,Vendor,App,Status,Target,/);
+    expect(csv[1]).toMatch(new RegExp(`^${api[0]!.id},JPush,news,Ready,${api[0]!.funnel!.target},`));
+
+    // The shared link opens the same app: picker on "news", the figures asked in "news".
+    const shared = await page.locator('#share-link').getAttribute('href');
+    const again: Sent[] = [];
+    const reopened = await open(app, new URL(shared!).pathname + new URL(shared!).search, recordGraphql(again));
+    await waitForAnswers(reopened.page, 3);
+    expect(await reopened.page.getByLabel('JPush app', { exact: true }).inputValue()).toBe('news');
+    expect(operation(again, 'ReportCampaigns').map(({ variables }) => variables.app)).toEqual(['news']);
+    expect((await tableRows(reopened.page, '[data-table="campaigns"]')).map((row) => row[2])).toEqual(['news', 'news', 'news']);
+    expect(jpush.requestsTo('messages/detail').length).toBe(defaultCalls);
+
+    // Without /health the page is the single-app page: no picker, the default app, no App column.
+    const blind: Sent[] = [];
+    const single = await open(app, `/report?vendor=JPUSH&ids=${JPUSH_IDS.join(',')}`, async (page) => {
+      await page.route('**/health', (route) => route.abort());
+      await recordGraphql(blind)(page);
+    });
+    await waitForAnswers(single.page, 3);
+    expect(await single.page.locator('.id-group[data-vendor="JPUSH"] .app-picker').getAttribute('hidden')).toBe('');
+    expect(operation(blind, 'ReportCampaigns').map(({ variables }) => variables.app)).toEqual(['default']);
+    expect((await tableRows(single.page, '[data-table="campaigns"]')).map((row) => row.slice(0, 3))).toEqual(
+      JPUSH_IDS.map((id) => [id, 'JPush', 'Ready']),
+    );
+    expect(jpush.requestsTo('messages/detail').length).toBe(defaultCalls + 1);
   });
 
   it('draws the delivery curve from the archive’s snapshots', async () => {

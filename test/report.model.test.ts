@@ -7,17 +7,22 @@ import {
   refusedAsTooBig,
   type GraphQLAnswer,
 } from '../report/src/api.js';
+import { appOptions, appsFromHealth, defaultVendorApps } from '../report/src/apps.js';
 import { csvFileName, toCsv } from '../report/src/csv.js';
+import { loadRecent, loadSummary } from '../report/src/discovery.js';
 import { funnelChart } from '../report/src/chart-options.js';
 import { formatInt, formatPct } from '../report/src/format.js';
 import { emptySelection, parseIdFile, parseIds, selectionFromUrl, shareUrl } from '../report/src/ids.js';
 import {
   aggregateChannels,
+  defaultAppChoice,
   deliveryCurve,
   funnelSteps,
   rankLossReasons,
   sumFunnels,
   worstChannel,
+  vendorAppLabel,
+  type CampaignEntry,
   type CampaignState,
   type ChannelStat,
   type Funnel,
@@ -189,16 +194,21 @@ describe('ids in and out', () => {
     );
     expect(vendors).toEqual(['JPUSH', 'TENCENT']);
     expect(selection).toEqual({ JPUSH: ['1', '2'], TENCENT: ['a', 'b'], ALIYUN: [] });
-    const link = shareUrl('http://h:4000/report?old=1#x', { ...emptySelection(), JPUSH: ['1', '2'], ALIYUN: ['510427'] });
+    const link = shareUrl(
+      'http://h:4000/report?old=1#x',
+      { ...emptySelection(), JPUSH: ['1', '2'], ALIYUN: ['510427'] },
+      defaultAppChoice(),
+    );
     expect(link).toBe('http://h:4000/report?vendor=JPUSH&ids=1%2C2&vendor=ALIYUN&ids=510427');
     expect(selectionFromUrl(new URL(link)).selection).toEqual({ JPUSH: ['1', '2'], TENCENT: [], ALIYUN: ['510427'] });
   });
 
   it('moves a long selection into the fragment, which never reaches the server', () => {
     const ids = Array.from({ length: 500 }, (_, i) => String(1_000_000_000 + i));
-    const link = new URL(shareUrl('http://h/report', { ...emptySelection(), JPUSH: ids }));
+    const link = new URL(shareUrl('http://h/report', { ...emptySelection(), JPUSH: ids }, { ...defaultAppChoice(), JPUSH: 'news' }));
     expect(link.search).toBe('');
     expect(selectionFromUrl(link).selection.JPUSH).toEqual(ids);
+    expect(selectionFromUrl(link).apps.JPUSH).toBe('news');
   });
 });
 
@@ -293,20 +303,21 @@ describe('batching and concurrency of the page’s requests', () => {
   });
 });
 
+/** Stubs fetch with one GraphQL answer and records what each request sent. */
+function serve(body: unknown, status = 200): Array<{ query: string; variables: Record<string, unknown>; authorization: string | null }> {
+  const seen: Array<{ query: string; variables: Record<string, unknown>; authorization: string | null }> = [];
+  vi.stubGlobal('fetch', async (_url: string, init: RequestInit) => {
+    const request = JSON.parse(String(init.body)) as { query: string; variables: Record<string, unknown> };
+    seen.push({ ...request, authorization: new Headers(init.headers).get('authorization') });
+    return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+  });
+  return seen;
+}
+
 describe('GraphQL answers to campaign states', () => {
   afterEach(() => {
     vi.unstubAllGlobals();
   });
-
-  function serve(body: unknown, status = 200): Array<{ query: string; variables: Record<string, unknown>; authorization: string | null }> {
-    const seen: Array<{ query: string; variables: Record<string, unknown>; authorization: string | null }> = [];
-    vi.stubGlobal('fetch', async (_url: string, init: RequestInit) => {
-      const request = JSON.parse(String(init.body)) as { query: string; variables: Record<string, unknown> };
-      seen.push({ ...request, authorization: new Headers(init.headers).get('authorization') });
-      return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-    });
-    return seen;
-  }
 
   it('maps aliases to loaded, partially failed, failed and missing campaigns', async () => {
     const campaign = {
@@ -327,9 +338,14 @@ describe('GraphQL answers to campaign states', () => {
       ],
     });
     const client = new GraphQLClient('http://h/graphql', () => 'key-1');
-    const { states, histories } = await loadCampaignBatch(client, { asOf: true, history: 'inline' }, 'JPUSH', ['1', '2', 'x', '404']);
-    expect(seen[0]!.variables).toEqual({ vendor: 'JPUSH', i0: '1', i1: '2', i2: 'x', i3: '404' });
-    expect(seen[0]!.query).toContain('c3: campaign(vendor: $vendor, id: $i3) { ...F }');
+    const { states, histories } = await loadCampaignBatch(client, { asOf: true, history: 'inline' }, 'JPUSH', 'default', [
+      '1',
+      '2',
+      'x',
+      '404',
+    ]);
+    expect(seen[0]!.variables).toEqual({ vendor: 'JPUSH', app: 'default', i0: '1', i1: '2', i2: 'x', i3: '404' });
+    expect(seen[0]!.query).toContain('c3: campaign(vendor: $vendor, app: $app, id: $i3) { ...F }');
     expect(seen[0]!.query).toContain('asOf history { fetchedAt funnel');
     expect(seen[0]!.authorization).toBe('Bearer key-1');
     expect(states.map((state) => state.status)).toEqual(['loaded', 'loaded', 'failed', 'missing']);
@@ -344,6 +360,7 @@ describe('GraphQL answers to campaign states', () => {
       new GraphQLClient('http://h/graphql', () => null),
       { asOf: false, history: 'none' },
       'TENCENT',
+      'default',
       ['a', 'b'],
     );
     expect(refusedAsTooBig(answer)).toBe(true);
@@ -361,7 +378,7 @@ describe('GraphQL answers to campaign states', () => {
       data: { c0: { history: [snapshot] }, c1: null, c2: { history: null } },
       errors: [{ message: 'The campaign archive is unavailable', path: ['c1', 'history'], extensions: { code: 'ARCHIVE_UNAVAILABLE' } }],
     });
-    const states = await loadHistoryBatch(new GraphQLClient('http://h/graphql', () => null), 'TENCENT', ['a', 'b', 'c']);
+    const states = await loadHistoryBatch(new GraphQLClient('http://h/graphql', () => null), 'TENCENT', 'default', ['a', 'b', 'c']);
     expect(seen[0]!.query).toContain('fragment F on Campaign { history { fetchedAt funnel { target sent received displayed clicked } } }');
     expect(states).toEqual([
       { status: 'loaded', snapshots: [snapshot] },
@@ -421,6 +438,7 @@ describe('GraphQL answers to campaign states', () => {
     const table = campaignsTable('campaigns', 'Campaigns', [
       {
         vendor: 'ALIYUN',
+        app: 'default',
         id: '510420',
         state: {
           status: 'loaded',
@@ -429,7 +447,7 @@ describe('GraphQL answers to campaign states', () => {
         },
         history: { status: 'unsupported' },
       },
-      { vendor: 'JPUSH', id: '9', state: { status: 'missing' }, history: { status: 'unsupported' } },
+      { vendor: 'JPUSH', app: 'default', id: '9', state: { status: 'missing' }, history: { status: 'unsupported' } },
     ]);
     expect(table.rows.map((row) => row.cells.slice(0, 3))).toEqual([
       ['510420', 'Alibaba Cloud Push', 'Pending: the vendor publishes figures the next day'],
@@ -450,5 +468,94 @@ describe('not measured', () => {
     expect(labels.filter((label) => label.endsWith('\nnot measured'))).toHaveLength(values.length - 1);
     expect(spec.description).toContain('Received: 82');
     expect(spec.description).toContain('Sent: not measured');
+  });
+});
+
+describe('apps (issue 16): the pickers, links and every query carry the chosen app', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  const client = (): GraphQLClient => new GraphQLClient('http://h/graphql', () => null);
+
+  it("reads /health's apps, default first; a body without apps leaves every vendor its default app", () => {
+    const health = {
+      status: 'ok',
+      vendors: { JPUSH: 'live', TENCENT: 'simulated', ALIYUN: 'live' },
+      apps: {
+        JPUSH: { news: 'simulated', default: 'live', family: 'simulated' },
+        TENCENT: { default: 'simulated' },
+        ALIYUN: { default: 'live' },
+      },
+    };
+    expect(appsFromHealth(health)).toEqual({ JPUSH: ['default', 'news', 'family'], TENCENT: ['default'], ALIYUN: ['default'] });
+    expect(defaultVendorApps()).toEqual({ JPUSH: ['default'], TENCENT: ['default'], ALIYUN: ['default'] });
+    for (const body of [{ status: 'ok', vendors: health.vendors }, null, 'Bad Gateway', { apps: ['news'] }, { apps: { JPUSH: 'news' } }]) {
+      expect(appsFromHealth(body)).toEqual(defaultVendorApps());
+    }
+    // A link's app the server did not list stays choosable (the server then says it does not know it).
+    expect(appOptions(['default', 'news'], 'news')).toEqual(['default', 'news']);
+    expect(appOptions(['default'], 'sports')).toEqual(['default', 'sports']);
+  });
+
+  it('round-trips the app of each vendor through the link; no app in the link is the default app', () => {
+    const url = new URL(
+      'http://x/report?app=stray&vendor=JPUSH&app=news&ids=1,2&vendor=TENCENT&ids=a&vendor=ALIYUN&app=Bad%20App!&ids=510427',
+    );
+    const { selection, apps } = selectionFromUrl(url);
+    expect(selection).toEqual({ JPUSH: ['1', '2'], TENCENT: ['a'], ALIYUN: ['510427'] });
+    expect(apps).toEqual({ JPUSH: 'news', TENCENT: 'default', ALIYUN: 'default' });
+    const link = shareUrl('http://h:4000/report', selection, apps);
+    expect(link).toBe('http://h:4000/report?vendor=JPUSH&app=news&ids=1%2C2&vendor=TENCENT&ids=a&vendor=ALIYUN&ids=510427');
+    expect(selectionFromUrl(new URL(link))).toEqual({ selection, vendors: ['JPUSH', 'TENCENT', 'ALIYUN'], apps });
+    expect(selectionFromUrl(new URL('http://x/report?vendor=JPUSH&ids=1')).apps).toEqual(defaultAppChoice());
+    expect(selectionFromUrl(new URL('http://x/report#vendor=TENCENT&app=family&ids=t1')).apps.TENCENT).toBe('family');
+  });
+
+  it('sends the app as the `app` variable of the figures, history, recent and summary queries', async () => {
+    const figures = serve({ data: { c0: null, c1: null } });
+    await loadCampaignBatch(client(), { asOf: false, history: 'none' }, 'JPUSH', 'news', ['1', '2']);
+    expect(figures[0]!.variables).toEqual({ vendor: 'JPUSH', app: 'news', i0: '1', i1: '2' });
+    expect(figures[0]!.query).toContain('query ReportCampaigns($vendor: Vendor!, $app: String, $i0: ID!, $i1: ID!)');
+    expect(figures[0]!.query).toContain('c1: campaign(vendor: $vendor, app: $app, id: $i1) { ...F }');
+
+    const history = serve({ data: { c0: null } });
+    await loadHistoryBatch(client(), 'TENCENT', 'family', ['t1']);
+    expect(history[0]!.variables).toEqual({ vendor: 'TENCENT', app: 'family', i0: 't1' });
+    expect(history[0]!.query).toContain('c0: campaign(vendor: $vendor, app: $app, id: $i0) { ...F }');
+
+    const recent = serve({
+      data: {
+        recentCampaigns: { edges: [{ node: { vendor: 'JPUSH', app: 'news', id: '7' } }], pageInfo: { hasNextPage: false, endCursor: 'x' } },
+      },
+    });
+    expect(await loadRecent(client(), { vendor: 'JPUSH', app: 'news', since: null }, null)).toEqual({
+      ok: true,
+      value: { campaigns: [{ vendor: 'JPUSH', app: 'news', id: '7' }], hasNextPage: false, endCursor: 'x' },
+    });
+    expect(recent[0]!.variables).toEqual({ vendor: 'JPUSH', app: 'news', since: null, first: 50, after: null });
+    expect(recent[0]!.query).toContain('edges { node { vendor app id } }');
+
+    const summary = serve({ data: { campaignSummary: { campaigns: 1, withFigures: 0, funnel: null, channels: [], lossReasons: [] } } });
+    await loadSummary(client(), [{ vendor: 'JPUSH', app: 'news', id: '7' }]);
+    expect(summary[0]!.variables).toEqual({ campaigns: [{ vendor: 'JPUSH', app: 'news', id: '7' }] });
+  });
+
+  it('names the app beside the vendor only where it is not the default one (table columns, labels)', () => {
+    const entry = (app: string, id: string): CampaignEntry => ({
+      vendor: 'JPUSH',
+      app,
+      id,
+      state: { status: 'missing' },
+      history: { status: 'unsupported' },
+    });
+    expect(vendorAppLabel('JPUSH', 'default')).toBe('JPush');
+    expect(vendorAppLabel('JPUSH', 'news')).toBe('JPush (news)');
+    const single = campaignsTable('campaigns', 'Campaigns', [entry('default', '1')]);
+    expect(single.columns.slice(0, 3).map((column) => column.label)).toEqual(['Campaign id', 'Vendor', 'Status']);
+    const withApp = campaignsTable('campaigns', 'Campaigns', [entry('news', '1')]);
+    expect(withApp.columns.slice(0, 4).map((column) => column.label)).toEqual(['Campaign id', 'Vendor', 'App', 'Status']);
+    expect(withApp.rows[0]!.cells.slice(0, 4)).toEqual(['1', 'JPush', 'news', 'Not found: JPush (news) knows no such id']);
+    expect(toCsv(withApp).split('\r\n')[1]).toMatch(/^1,JPush,news,Not found: JPush \(news\) knows no such id,/);
   });
 });

@@ -137,12 +137,12 @@ function campaignFields(capabilities: Capabilities): string {
  */
 function aliasedQuery(name: string, count: number, selection: string): string {
   const variables = Array.from({ length: count }, (_, i) => `$i${i}: ID!`).join(', ');
-  const fields = Array.from({ length: count }, (_, i) => `c${i}: campaign(vendor: $vendor, id: $i${i}) { ...F }`).join('\n  ');
-  return `query ${name}($vendor: Vendor!, ${variables}) {\n  ${fields}\n}\nfragment F on Campaign { ${selection} }`;
+  const fields = Array.from({ length: count }, (_, i) => `c${i}: campaign(vendor: $vendor, app: $app, id: $i${i}) { ...F }`).join('\n  ');
+  return `query ${name}($vendor: Vendor!, $app: String, ${variables}) {\n  ${fields}\n}\nfragment F on Campaign { ${selection} }`;
 }
 
-function aliasedVariables(vendor: Vendor, ids: readonly string[]): Record<string, unknown> {
-  return Object.fromEntries([['vendor', vendor], ...ids.map((id, i) => [`i${i}`, id])]);
+function aliasedVariables(vendor: Vendor, app: string, ids: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries([['vendor', vendor], ['app', app], ...ids.map((id, i) => [`i${i}`, id])]);
 }
 
 /** Errors of one alias: its own (path [alias]) and its fields' (path [alias, field, ...]). */
@@ -169,19 +169,20 @@ function historyState(answer: GraphQLAnswer<unknown>, alias: string, history: Sn
 }
 
 /**
- * Loads one batch of campaigns of one vendor; every id gets a state, whatever failed. With
+ * Loads one batch of campaigns of one vendor's app; every id gets a state, whatever failed. With
  * `history: 'inline'` the snapshots come in the same answer.
  */
 export async function loadCampaignBatch(
   client: GraphQLClient,
   capabilities: Capabilities,
   vendor: Vendor,
+  app: string,
   ids: readonly string[],
   signal?: AbortSignal,
 ): Promise<{ answer: GraphQLAnswer<unknown>; states: CampaignState[]; histories: HistoryState[] | null }> {
   const answer = await client.request<Record<string, CampaignJson | null>>(
     aliasedQuery('ReportCampaigns', ids.length, campaignFields(capabilities)),
-    aliasedVariables(vendor, ids),
+    aliasedVariables(vendor, app, ids),
     signal,
   );
   const whole = operationErrors(answer);
@@ -212,10 +213,16 @@ function noDataError(status: number): ApiError {
  * the schema (its failure would null the whole campaign; here it only hides the curve). Sent after
  * the figures arrived, so the server answers `campaign(id)` from its answer cache.
  */
-export async function loadHistoryBatch(client: GraphQLClient, vendor: Vendor, ids: readonly string[], signal?: AbortSignal): Promise<HistoryState[]> {
+export async function loadHistoryBatch(
+  client: GraphQLClient,
+  vendor: Vendor,
+  app: string,
+  ids: readonly string[],
+  signal?: AbortSignal,
+): Promise<HistoryState[]> {
   const answer = await client.request<Record<string, { history: Snapshot[] | null } | null>>(
     aliasedQuery('ReportHistory', ids.length, HISTORY),
-    aliasedVariables(vendor, ids),
+    aliasedVariables(vendor, app, ids),
     signal,
   );
   const whole = operationErrors(answer);

@@ -7,7 +7,7 @@ import {
   FUNNEL_STAGES,
   funnelSteps,
   STAGE_LABEL,
-  VENDOR_LABEL,
+  vendorAppLabel,
   type ChannelTotal,
   type CurvePoint,
   type FunnelStage,
@@ -149,16 +149,19 @@ export function channelChart(totals: readonly ChannelTotal[]): ChartSpec {
 }
 
 /** Share of target at each stage, one bar group per stage and one colour per vendor. */
-export function vendorComparisonChart(byVendor: ReadonlyArray<{ vendor: Vendor; total: FunnelTotal }>): ChartSpec {
+export function vendorComparisonChart(byVendor: ReadonlyArray<{ vendor: Vendor; app: string; total: FunnelTotal }>): ChartSpec {
   const stages = FUNNEL_STAGES.filter((stage) => stage !== 'target');
-  const shares = byVendor.map(({ vendor, total }) => {
+  const shares = byVendor.map(({ vendor, app, total }) => {
     const steps = funnelSteps(total);
-    return { vendor, values: stages.map((stage) => steps.find((step) => step.stage === stage)?.targetRate ?? null) };
+    return {
+      label: vendorAppLabel(vendor, app),
+      values: stages.map((stage) => steps.find((step) => step.stage === stage)?.targetRate ?? null),
+    };
   });
   const description = shares
     .map(
-      ({ vendor, values }) =>
-        `${VENDOR_LABEL[vendor]}: ${stages.map((stage, i) => `${STAGE_LABEL[stage].toLowerCase()} ${formatPct(values[i])}`).join(', ')}`,
+      ({ label, values }) =>
+        `${label}: ${stages.map((stage, i) => `${STAGE_LABEL[stage].toLowerCase()} ${formatPct(values[i])}`).join(', ')}`,
     )
     .join('; ');
   return {
@@ -177,7 +180,7 @@ export function vendorComparisonChart(byVendor: ReadonlyArray<{ vendor: Vendor; 
       // Four short stage names: show every one, even on a phone.
       xAxis: { type: 'category', data: stages.map((stage) => STAGE_LABEL[stage]), axisLabel: { interval: 0 } },
       yAxis: { type: 'value', min: 0, axisLabel: { formatter: (value: number) => formatPct(value) } },
-      series: shares.map(({ vendor, values }) => ({ type: 'bar', name: VENDOR_LABEL[vendor], barMaxWidth: 26, data: values })),
+      series: shares.map(({ label, values }) => ({ type: 'bar', name: label, barMaxWidth: 26, data: values })),
     },
   };
 }

@@ -1,13 +1,16 @@
 // Finding campaigns without pasting ids (recentCampaigns), and the selection as a whole from the
 // server's one normalized summary (campaignSummary), across vendors.
 import type { GraphQLClient } from './api.js';
+import { defaultVendorApps, type VendorApps } from './apps.js';
 import { h, replace, uid } from './dom.js';
 import { formatDateTime } from './format.js';
 import {
   aggregateChannels,
+  DEFAULT_APP,
   rankLossReasons,
   singleFunnel,
   VENDOR_LABEL,
+  vendorAppLabel,
   VENDORS,
   type ChannelStat,
   type Funnel,
@@ -17,8 +20,10 @@ import {
 import { TableView } from './table-view.js';
 import { channelTotalsTable, errorText, funnelTable, lossTable } from './tables.js';
 
+/** A campaign as recentCampaigns lists it and campaignSummary takes it (a CampaignInput). */
 export interface RecentCampaign {
   vendor: Vendor;
+  app: string;
   id: string;
 }
 
@@ -37,7 +42,7 @@ export interface RecentFilter {
 
 const RECENT_QUERY = `query RecentCampaigns($vendor: Vendor, $app: String, $since: String, $first: Int, $after: String) {
   recentCampaigns(vendor: $vendor, app: $app, since: $since, first: $first, after: $after) {
-    edges { node { vendor id } }
+    edges { node { vendor app id } }
     pageInfo { hasNextPage endCursor }
   }
 }`;
@@ -90,7 +95,9 @@ export async function loadSummary(
 export class RecentView {
   readonly root: HTMLElement;
   private readonly vendor = h('select', { id: uid('recent-vendor') });
-  private readonly app = h('input', { id: uid('recent-app'), type: 'text', placeholder: 'default', autocomplete: 'off' });
+  private readonly app = h('select', { id: uid('recent-app') });
+  private readonly appField: HTMLElement;
+  private apps: VendorApps = defaultVendorApps();
   private readonly since = h('input', { id: uid('recent-since'), type: 'date' });
   private readonly search = h('input', { id: uid('recent-search'), type: 'search', autocomplete: 'off', spellcheck: 'false' });
   private readonly status = h('p', { class: 'muted', role: 'status' });
@@ -113,6 +120,8 @@ export class RecentView {
     );
     const field = (label: string, input: HTMLElement): HTMLElement =>
       h('div', { class: 'recent-field' }, h('label', { for: input.id }, label), input);
+    this.appField = field('App', this.app);
+    this.showApps();
     const headingId = uid('recent');
     this.root = h(
       'section',
@@ -122,7 +131,7 @@ export class RecentView {
         'div',
         { class: 'recent-filters' },
         field('Vendor', this.vendor),
-        field('App', this.app),
+        this.appField,
         field('First seen since', this.since),
         field('Search by id', this.search),
       ),
@@ -139,7 +148,11 @@ export class RecentView {
       ),
       h('div', { class: 'actions' }, this.add, this.firstPage, this.next),
     );
-    for (const input of [this.vendor, this.app, this.since]) input.addEventListener('change', () => void this.reload());
+    this.vendor.addEventListener('change', () => {
+      this.showApps();
+      void this.reload();
+    });
+    for (const input of [this.app, this.since]) input.addEventListener('change', () => void this.reload());
     this.search.addEventListener('input', () => this.render());
     this.next.addEventListener('click', () => void this.show(this.pageNumber + 1));
     this.firstPage.addEventListener('click', () => void this.show(1));
@@ -148,10 +161,30 @@ export class RecentView {
     });
   }
 
+  /** The server's apps (from /health): the App filter lists those of the chosen vendor. */
+  setApps(apps: VendorApps): void {
+    this.apps = apps;
+    this.showApps();
+  }
+
+  /**
+   * The chosen vendor's apps, default first; no App filter across vendors (an app belongs to one
+   * vendor) nor for a vendor with one app. The choice stays where the vendor still has that app.
+   */
+  private showApps(): void {
+    const vendor = this.vendor.value as Vendor | '';
+    const names = vendor ? this.apps[vendor] : [DEFAULT_APP];
+    const chosen = names.includes(this.app.value) ? this.app.value : DEFAULT_APP;
+    replace(this.app, ...names.map((name) => h('option', { value: name }, name)));
+    this.app.value = chosen;
+    this.appField.hidden = names.length < 2;
+  }
+
   private get filter(): RecentFilter {
+    const vendor = (this.vendor.value || null) as Vendor | null;
     return {
-      vendor: (this.vendor.value || null) as Vendor | null,
-      app: this.app.value.trim() || null,
+      vendor,
+      app: vendor ? this.app.value : null,
       since: this.since.value ? `${this.since.value}T00:00:00Z` : null,
     };
   }
@@ -171,6 +204,12 @@ export class RecentView {
       this.render();
       return;
     }
+    // A report reads one app per vendor: listing another app of a vendor starts its picks over,
+    // so "Add" never hands the form two apps of one vendor. Across vendors the list is the default apps'.
+    const { vendor, app } = this.filter;
+    for (const [key, picked] of this.checked) {
+      if ((vendor === null || picked.vendor === vendor) && picked.app !== (app ?? DEFAULT_APP)) this.checked.delete(key);
+    }
     this.page = answer.value;
     this.pageNumber = pageNumber;
     this.cursors[pageNumber] = answer.value.endCursor;
@@ -187,11 +226,19 @@ export class RecentView {
     replace(
       this.list,
       ...shown.map((campaign) => {
-        const key = `${campaign.vendor}:${campaign.id}`;
-        const box = h('input', { type: 'checkbox', 'aria-label': `Pick ${VENDOR_LABEL[campaign.vendor]} ${campaign.id}` });
+        const key = JSON.stringify([campaign.vendor, campaign.app, campaign.id]);
+        const label = vendorAppLabel(campaign.vendor, campaign.app);
+        const box = h('input', { type: 'checkbox', 'aria-label': `Pick ${label} ${campaign.id}` });
         box.checked = this.checked.has(key);
         box.addEventListener('change', () => (box.checked ? this.checked.set(key, campaign) : this.checked.delete(key)));
-        return h('tr', { 'data-campaign': key }, h('td', {}, box), h('td', {}, VENDOR_LABEL[campaign.vendor]), h('td', {}, campaign.id));
+        // One page lists one app per vendor, so vendor and id name its row.
+        return h(
+          'tr',
+          { 'data-campaign': `${campaign.vendor}:${campaign.id}` },
+          h('td', {}, box),
+          h('td', {}, label),
+          h('td', {}, campaign.id),
+        );
       }),
     );
     this.next.disabled = !this.page?.hasNextPage;

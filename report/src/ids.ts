@@ -1,5 +1,5 @@
 // Campaign ids in and out of text: pasted lists, uploaded files and shareable links.
-import { VENDORS, type Vendor } from './model.js';
+import { DEFAULT_APP, defaultAppChoice, VENDORS, type AppChoice, type Vendor } from './model.js';
 
 /** The ids to report on, per vendor, in the order given and without repeats. */
 export type Selection = Record<Vendor, string[]>;
@@ -57,15 +57,20 @@ function asVendor(value: string): Vendor | undefined {
   return VENDORS.find((vendor) => vendor === upper);
 }
 
+/** The server's app names (`PUSHGRAPH_APPS`): anything else in a link is not an app. */
+const APP_NAME = /^[a-z0-9-]{1,32}$/;
+
 /**
- * Reads `?vendor=JPUSH&ids=1,2&vendor=TENCENT&ids=a,b`: each `ids` belongs to the `vendor` before
- * it (ids given before any vendor, to the first vendor after them; ids of an unknown vendor are
- * dropped); `vendor=` alone picks the vendor. The same parameters are read from the fragment, where
- * long links keep them (see {@link shareUrl}).
+ * Reads `?vendor=JPUSH&app=news&ids=1,2&vendor=TENCENT&ids=a,b`: each `ids` and `app` belongs to
+ * the `vendor` before it (ids given before any vendor, to the first vendor after them; ids of an
+ * unknown vendor are dropped; an app before any vendor is ignored); `vendor=` alone picks the
+ * vendor. A vendor without `app` reads the default app; a vendor named twice keeps its last app.
+ * The same parameters are read from the fragment, where long links keep them (see {@link shareUrl}).
  */
-export function selectionFromUrl(location: Pick<URL, 'search' | 'hash'>): { selection: Selection; vendors: Vendor[] } {
+export function selectionFromUrl(location: Pick<URL, 'search' | 'hash'>): { selection: Selection; vendors: Vendor[]; apps: AppChoice } {
   const selection = emptySelection();
   const vendors: Vendor[] = [];
+  const apps = defaultAppChoice();
   for (const params of [new URLSearchParams(location.search), new URLSearchParams(location.hash.replace(/^#/, ''))]) {
     // undefined: no vendor yet (ids wait for the first one); null: an unknown vendor (its ids are dropped).
     let current: Vendor | null | undefined;
@@ -80,24 +85,27 @@ export function selectionFromUrl(location: Pick<URL, 'search' | 'hash'>): { sele
         if (!vendors.includes(current)) vendors.push(current);
         add(current, pending);
         pending = [];
+      } else if (key === 'app') {
+        if (current && APP_NAME.test(value)) apps[current] = value;
       } else if (key === 'ids') {
         if (current) add(current, parseIds(value));
         else if (current === undefined) pending.push(...parseIds(value));
       }
     }
   }
-  return { selection, vendors };
+  return { selection, vendors, apps };
 }
 
 /** Links longer than this keep the ids in the fragment: it never reaches the server, so no URL-length limit applies. */
 const MAX_QUERY_LENGTH = 4_000;
 
-/** A link that reopens the report on the same selection. */
-export function shareUrl(base: string, selection: Selection): string {
+/** A link that reopens the report on the same selection, in the same apps (the default one goes unnamed). */
+export function shareUrl(base: string, selection: Selection, apps: AppChoice): string {
   const params = new URLSearchParams();
   for (const vendor of VENDORS) {
     if (selection[vendor].length === 0) continue;
     params.append('vendor', vendor);
+    if (apps[vendor] !== DEFAULT_APP) params.append('app', apps[vendor]);
     params.append('ids', selection[vendor].join(','));
   }
   const url = new URL(base);

@@ -1,10 +1,22 @@
 // The campaign report page: the selection form, shareable links, and one run per "Show report"
 // that loads every campaign through the public GraphQL API and renders answers as they arrive.
 import { GraphQLClient, loadCampaignBatch, loadHistoryBatch, probeCapabilities, type Capabilities } from './api.js';
+import { appOptions, defaultVendorApps, loadApps, type VendorApps } from './apps.js';
 import { loadSummary, RecentView, SelectionSummaryView, type RecentCampaign } from './discovery.js';
 import { h, uid } from './dom.js';
 import { emptySelection, parseIdFile, parseIds, selectionFromUrl, selectionSize, shareUrl, type Selection } from './ids.js';
-import { progressOf, VENDOR_ID_NAME, VENDOR_LABEL, VENDORS, type CampaignEntry, type CampaignState, type HistoryState, type Vendor } from './model.js';
+import {
+  defaultAppChoice,
+  progressOf,
+  VENDOR_ID_NAME,
+  VENDOR_LABEL,
+  VENDORS,
+  type AppChoice,
+  type CampaignEntry,
+  type CampaignState,
+  type HistoryState,
+  type Vendor,
+} from './model.js';
 import { ReportView } from './report-view.js';
 import { runReport, type Loader } from './runner.js';
 
@@ -37,14 +49,26 @@ const client = new GraphQLClient(new URL('/graphql', location.href).href, () => 
 interface VendorControls {
   checkbox: HTMLInputElement;
   group: HTMLElement;
+  appField: HTMLElement;
+  app: HTMLSelectElement;
   textarea: HTMLTextAreaElement;
+  fileStatus: HTMLElement;
 }
 
-/** One checkbox and one id box (with a file upload) per vendor. */
+/** The server's apps per vendor (default only until /health answers, or when it cannot be read). */
+let knownApps: VendorApps = defaultVendorApps();
+/** The app each vendor's ids are read in: the pickers' state, and what links carry. */
+const chosenApps: AppChoice = defaultAppChoice();
+
+/** One checkbox, one app picker and one id box (with a file upload) per vendor. */
 function buildVendorControls(): Record<Vendor, VendorControls> {
   const entries = VENDORS.map((vendor): [Vendor, VendorControls] => {
     const checkbox = h('input', { type: 'checkbox', name: 'vendor', value: vendor });
     checkboxes.append(h('label', { class: 'checkbox' }, checkbox, ` ${VENDOR_LABEL[vendor]}`));
+    const appId = uid('app');
+    const app = h('select', { id: appId });
+    const appField = h('div', { class: 'app-picker' }, h('label', { for: appId }, `${VENDOR_LABEL[vendor]} app`), app);
+    app.addEventListener('change', () => (chosenApps[vendor] = app.value));
     const textareaId = uid('ids');
     const fileId = uid('file');
     const textarea = h('textarea', { id: textareaId, rows: 4, spellcheck: 'false', autocomplete: 'off', 'aria-describedby': 'ids-help' });
@@ -53,6 +77,7 @@ function buildVendorControls(): Record<Vendor, VendorControls> {
     const group = h(
       'div',
       { class: 'id-group', 'data-vendor': vendor },
+      appField,
       h('label', { for: textareaId }, `${VENDOR_LABEL[vendor]} ${VENDOR_ID_NAME[vendor]}`),
       textarea,
       h('div', { class: 'upload' }, h('label', { for: fileId }, 'Or upload a .txt or .csv file'), file, fileStatus),
@@ -71,34 +96,61 @@ function buildVendorControls(): Record<Vendor, VendorControls> {
         file.value = '';
       });
     });
-    return [vendor, { checkbox, group, textarea }];
+    return [vendor, { checkbox, group, appField, app, textarea, fileStatus }];
   });
   return Object.fromEntries(entries) as Record<Vendor, VendorControls>;
 }
 
 const controls = buildVendorControls();
 
-/** Campaigns picked from the recent list join the ids in the form. */
+/**
+ * A vendor's picker: its apps, default first, on the chosen one. With one app there is nothing to
+ * choose, so no control at all: a disabled one would only add a stop for the keyboard and screen
+ * readers, and single-app servers keep the page they had.
+ */
+function showApps(vendor: Vendor): void {
+  const { app, appField } = controls[vendor];
+  const options = appOptions(knownApps[vendor], chosenApps[vendor]);
+  app.replaceChildren(...options.map((name) => h('option', { value: name }, name)));
+  app.value = chosenApps[vendor];
+  appField.hidden = options.length < 2;
+}
+
+/**
+ * Campaigns picked from the recent list join the ids in the form. Picks of another app than the
+ * vendor's picker switch the picker to it and replace the box's ids, which belonged to the other app.
+ */
 function addToSelection(campaigns: readonly RecentCampaign[]): void {
   for (const vendor of VENDORS) {
-    const ids = campaigns.filter((campaign) => campaign.vendor === vendor).map((campaign) => campaign.id);
-    if (ids.length === 0) continue;
-    const { checkbox, group, textarea } = controls[vendor];
+    const picked = campaigns.filter((campaign) => campaign.vendor === vendor);
+    const first = picked[0];
+    if (!first) continue;
+    const ids = picked.map((campaign) => campaign.id);
+    const { checkbox, group, textarea, fileStatus } = controls[vendor];
     checkbox.checked = true;
     group.hidden = false;
-    textarea.value = [...new Set([...parseIds(textarea.value), ...ids])].join('\n');
+    if (first.app === chosenApps[vendor]) {
+      textarea.value = [...new Set([...parseIds(textarea.value), ...ids])].join('\n');
+      continue;
+    }
+    if (parseIds(textarea.value).length > 0) fileStatus.textContent = `Now app ${first.app}: its ids replace those of app ${chosenApps[vendor]}.`;
+    chosenApps[vendor] = first.app;
+    showApps(vendor);
+    textarea.value = ids.join('\n');
   }
 }
 
 const recent = new RecentView(client, addToSelection);
 recentRoot.append(recent.root);
 
-function showSelection(selection: Selection, vendors: readonly Vendor[]): void {
+function showSelection(selection: Selection, vendors: readonly Vendor[], apps: AppChoice): void {
+  Object.assign(chosenApps, apps);
   for (const vendor of VENDORS) {
     const { checkbox, group, textarea } = controls[vendor];
     checkbox.checked = vendors.includes(vendor) || selection[vendor].length > 0;
     group.hidden = !checkbox.checked;
     textarea.value = selection[vendor].join('\n');
+    showApps(vendor);
   }
 }
 
@@ -112,6 +164,8 @@ function readSelection(): Selection {
 
 interface Run {
   abort: AbortController;
+  /** The apps as chosen when the report started: later picks are the next report's. */
+  apps: AppChoice;
   capabilities: Capabilities;
   entries: CampaignEntry[];
   view: ReportView;
@@ -149,8 +203,9 @@ async function load(run: Run, selection: Selection): Promise<void> {
   const { signal } = run.abort;
   const byKey = new Map(run.entries.map((entry) => [key(entry.vendor, entry.id), entry]));
   const loader: Loader = {
-    campaigns: (vendor, ids) => loadCampaignBatch(client, run.capabilities, vendor, ids, signal),
-    history: run.capabilities.history === 'separate' ? (vendor, ids) => loadHistoryBatch(client, vendor, ids, signal) : undefined,
+    campaigns: (vendor, ids) => loadCampaignBatch(client, run.capabilities, vendor, run.apps[vendor], ids, signal),
+    history:
+      run.capabilities.history === 'separate' ? (vendor, ids) => loadHistoryBatch(client, vendor, run.apps[vendor], ids, signal) : undefined,
   };
   const apply = <S>(vendor: Vendor, ids: readonly string[], states: readonly S[], set: (entry: CampaignEntry, state: S) => void): void => {
     if (signal.aborted) return;
@@ -181,13 +236,13 @@ async function load(run: Run, selection: Selection): Promise<void> {
   }
 }
 
-async function start(selection: Selection): Promise<void> {
+async function start(selection: Selection, apps: AppChoice): Promise<void> {
   formMessage.textContent = '';
   if (selectionSize(selection) === 0) {
     formMessage.textContent = 'Choose a vendor and paste at least one campaign id.';
     return;
   }
-  const link = shareUrl(location.href, selection);
+  const link = shareUrl(location.href, selection, apps);
   history.replaceState(null, '', link);
   shareLink.href = link;
   share.hidden = false;
@@ -217,18 +272,20 @@ async function start(selection: Selection): Promise<void> {
     return;
   }
   const entries = VENDORS.flatMap((vendor) =>
-    selection[vendor].map((id): CampaignEntry => ({ vendor, id, state: { status: 'loading' }, history: initialHistory(probe.capabilities) })),
+    selection[vendor].map(
+      (id): CampaignEntry => ({ vendor, app: apps[vendor], id, state: { status: 'loading' }, history: initialHistory(probe.capabilities) }),
+    ),
   );
-  const view = new ReportView(entries, probe.capabilities.history !== 'none');
+  const view = new ReportView(entries, apps, probe.capabilities.history !== 'none');
   reportRoot.append(view.root);
-  const run: Run = { abort, capabilities: probe.capabilities, entries, view, running: false };
+  const run: Run = { abort, apps, capabilities: probe.capabilities, entries, view, running: false };
   current = run;
   await load(run, selection);
   if (abort.signal.aborted) return;
   // The selection as a whole, across vendors, as the server sums it (after the loads, so from the cache).
   const summary = new SelectionSummaryView();
   reportRoot.prepend(summary.root);
-  const campaigns = VENDORS.flatMap((vendor) => selection[vendor].map((id) => ({ vendor, id })));
+  const campaigns = VENDORS.flatMap((vendor) => selection[vendor].map((id) => ({ vendor, app: apps[vendor], id })));
   summary.update(await loadSummary(client, campaigns, abort.signal));
 }
 
@@ -255,7 +312,7 @@ function failed(error: unknown): void {
 
 form.addEventListener('submit', (event) => {
   event.preventDefault();
-  start(readSelection()).catch(failed);
+  start(readSelection(), { ...chosenApps }).catch(failed);
 });
 retryButton.addEventListener('click', retryFailed);
 
@@ -276,7 +333,14 @@ copyButton.addEventListener('click', () => {
 
 void recent.reload();
 
-// A shared link (?vendor=JPUSH&ids=…) opens straight on its report.
+// A shared link (?vendor=JPUSH&app=news&ids=…) opens straight on its report, in its apps.
 const fromUrl = selectionFromUrl(location);
-showSelection(fromUrl.selection, fromUrl.vendors.length > 0 ? fromUrl.vendors : ['JPUSH']);
-if (selectionSize(fromUrl.selection) > 0) start(fromUrl.selection).catch(failed);
+showSelection(fromUrl.selection, fromUrl.vendors.length > 0 ? fromUrl.vendors : ['JPUSH'], fromUrl.apps);
+if (selectionSize(fromUrl.selection) > 0) start(fromUrl.selection, fromUrl.apps).catch(failed);
+
+// The pickers fill in when /health answers; until then (or if it never does) every vendor reads its default app.
+void loadApps(new URL('/health', location.href).href).then((apps) => {
+  knownApps = apps;
+  for (const vendor of VENDORS) showApps(vendor);
+  recent.setApps(apps);
+});

@@ -18,6 +18,26 @@ export const VENDOR_LABEL: Record<Vendor, string> = {
   ALIYUN: 'Alibaba Cloud Push',
 };
 
+/** The app of a vendor when none is named (the server's single-app variables). */
+export const DEFAULT_APP = 'default';
+
+/** One chosen app per vendor: a report reads each vendor's campaigns in one app. */
+export type AppChoice = Record<Vendor, string>;
+
+export function defaultAppChoice(): AppChoice {
+  return { JPUSH: DEFAULT_APP, TENCENT: DEFAULT_APP, ALIYUN: DEFAULT_APP };
+}
+
+/** The vendor's name, and the app's where it is not the default one (so single-app pages read as before). */
+export function vendorAppLabel(vendor: Vendor, app: string): string {
+  return app === DEFAULT_APP ? VENDOR_LABEL[vendor] : `${VENDOR_LABEL[vendor]} (${app})`;
+}
+
+/** A name for tables and CSV files: `jpush`, or `jpush-news` for another app. */
+export function vendorAppSlug(vendor: Vendor, app: string): string {
+  return app === DEFAULT_APP ? vendor.toLowerCase() : `${vendor.toLowerCase()}-${app}`;
+}
+
 /** What each vendor calls the id the user pastes. */
 export const VENDOR_ID_NAME: Record<Vendor, string> = {
   JPUSH: 'msg_ids',
@@ -73,6 +93,7 @@ export type HistoryState =
 
 export interface CampaignEntry {
   vendor: Vendor;
+  app: string;
   id: string;
   state: CampaignState;
   history: HistoryState;

@@ -2,7 +2,7 @@
 // and the campaign cards. Updates are coalesced into one render per animation frame, so a burst
 // of answers does not re-render the page once per answer.
 import { h, uid } from './dom.js';
-import { VENDORS, type CampaignEntry, type Vendor } from './model.js';
+import { VENDORS, type AppChoice, type CampaignEntry, type Vendor } from './model.js';
 import { CampaignCard, CampaignsList, VendorComparison, VendorSummary } from './views.js';
 
 /** Cards start open for small selections; larger ones open on demand (and only then draw). */
@@ -27,10 +27,12 @@ export class ReportView {
 
   constructor(
     private readonly entries: readonly CampaignEntry[],
+    /** The app each vendor's campaigns were asked in. */
+    private readonly apps: AppChoice,
     withHistory: boolean,
   ) {
     this.vendors = VENDORS.filter((vendor) => entries.some((entry) => entry.vendor === vendor));
-    this.summaries = new Map(this.vendors.map((vendor) => [vendor, new VendorSummary(vendor, withHistory)]));
+    this.summaries = new Map(this.vendors.map((vendor) => [vendor, new VendorSummary(vendor, apps[vendor], withHistory)]));
     this.comparison = this.vendors.length > 1 ? new VendorComparison() : null;
     for (const entry of entries) this.cards.set(entry, new CampaignCard(entry, entries.length <= OPEN_CARDS_UP_TO));
     this.root = h(
@@ -59,7 +61,11 @@ export class ReportView {
 
   private render(): void {
     this.frame = undefined;
-    const byVendor = this.vendors.map((vendor) => ({ vendor, entries: this.entries.filter((entry) => entry.vendor === vendor) }));
+    const byVendor = this.vendors.map((vendor) => ({
+      vendor,
+      app: this.apps[vendor],
+      entries: this.entries.filter((entry) => entry.vendor === vendor),
+    }));
     for (const { vendor, entries } of byVendor) this.summaries.get(vendor)?.update(entries);
     this.comparison?.update(byVendor);
     this.campaigns.update(this.entries);

@@ -5,9 +5,11 @@ import {
   aggregateChannels,
   funnelSteps,
   rate,
+  DEFAULT_APP,
   STAGE_LABEL,
   sumFunnels,
   VENDOR_LABEL,
+  vendorAppLabel,
   type CampaignEntry,
   type ChannelStat,
   type ChannelTotal,
@@ -244,7 +246,7 @@ export function statusText(entry: CampaignEntry): string {
     case 'loading':
       return 'Loading…';
     case 'missing':
-      return `Not found: ${VENDOR_LABEL[entry.vendor]} knows no such id`;
+      return `Not found: ${vendorAppLabel(entry.vendor, entry.app)} knows no such id`;
     case 'failed':
       return `Error: ${state.errors.map(errorText).join('; ')}`;
     case 'loaded': {
@@ -261,16 +263,21 @@ export function errorText(error: { message: string; code: string | null; vendorC
   return `${error.field ? `${error.field}: ` : ''}${error.message}${code ? ` (${code})` : ''}`;
 }
 
-/** One row per campaign: where it stands and its funnel, in the order the ids were given. */
+/**
+ * One row per campaign: where it stands and its funnel, in the order the ids were given. An App
+ * column (screen and CSV) joins the vendor's once a campaign is of an app other than the default,
+ * so single-app reports keep their columns.
+ */
 export function campaignsTable(name: string, caption: string, entries: readonly CampaignEntry[]): Table {
+  const withApp = entries.some((entry) => entry.app !== DEFAULT_APP);
   return {
     name,
     caption,
-    columns: [text('Campaign id'), text('Vendor'), text('Status'), ...FUNNEL_COLUMNS],
+    columns: [text('Campaign id'), text('Vendor'), ...(withApp ? [text('App')] : []), text('Status'), ...FUNNEL_COLUMNS],
     rows: entries.map((entry) => {
       const funnel = entry.state.status === 'loaded' ? entry.state.data.funnel : null;
       return {
-        cells: [entry.id, VENDOR_LABEL[entry.vendor], statusText(entry), ...funnelCells(funnel)],
+        cells: [entry.id, VENDOR_LABEL[entry.vendor], ...(withApp ? [entry.app] : []), statusText(entry), ...funnelCells(funnel)],
         highlight: entry.state.status === 'failed' || (entry.state.status === 'loaded' && entry.state.errors.length > 0),
       };
     }),
@@ -282,20 +289,20 @@ export function campaignsTable(name: string, caption: string, entries: readonly 
 export function vendorsTable(
   name: string,
   caption: string,
-  byVendor: ReadonlyArray<{ vendor: Vendor; entries: readonly CampaignEntry[] }>,
+  byVendor: ReadonlyArray<{ vendor: Vendor; app: string; entries: readonly CampaignEntry[] }>,
 ): Table {
   return {
     name,
     caption,
     columns: [text('Vendor'), int('Campaigns'), ...FUNNEL_COLUMNS],
-    rows: byVendor.map(({ vendor, entries }) => {
+    rows: byVendor.map(({ vendor, app, entries }) => {
       const funnels = entries.flatMap((entry) =>
         entry.state.status === 'loaded' && entry.state.data.funnel ? [entry.state.data.funnel] : [],
       );
       const { stages } = sumFunnels(funnels);
       return {
         cells: [
-          VENDOR_LABEL[vendor],
+          vendorAppLabel(vendor, app),
           funnels.length,
           ...funnelCells({
             target: stages.target.value,

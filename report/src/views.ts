@@ -12,7 +12,8 @@ import {
   rankLossReasons,
   sumFunnels,
   sumSms,
-  VENDOR_LABEL,
+  vendorAppLabel,
+  vendorAppSlug,
   worstChannel,
   type CampaignEntry,
   type ChannelTotal,
@@ -117,11 +118,16 @@ export class VendorSummary {
   private readonly smsTable = new TableView();
   private readonly smsBlock: HTMLElement;
   private readonly curve: CurveView | null;
+  private readonly label: string;
+  private readonly name: string;
 
   constructor(
     private readonly vendor: Vendor,
+    app: string,
     withHistory: boolean,
   ) {
+    this.label = vendorAppLabel(vendor, app);
+    this.name = vendorAppSlug(vendor, app);
     const headingId = uid('vendor');
     this.lossBlock = section('h4', 'Loss reasons', this.lossOverall.root, this.lossByChannel.root);
     this.smsBlock = section('h4', 'SMS fallback', this.smsTable.root);
@@ -136,8 +142,8 @@ export class VendorSummary {
     );
     this.root = h(
       'section',
-      { class: 'vendor-summary', 'aria-labelledby': headingId, 'data-vendor': vendor },
-      h('h3', { id: headingId }, VENDOR_LABEL[vendor]),
+      { class: 'vendor-summary', 'aria-labelledby': headingId, 'data-vendor': vendor, 'data-app': app },
+      h('h3', { id: headingId }, this.label),
       this.status,
       this.content,
     );
@@ -147,7 +153,7 @@ export class VendorSummary {
     const data = loadedData(entries);
     const funnels = data.flatMap((campaign) => (campaign.funnel ? [campaign.funnel] : []));
     const { settled, failed, missing } = progressOf(entries);
-    const name = this.vendor.toLowerCase();
+    const { name, label } = this;
     const problems = [failed ? `${failed} failed (see the campaigns below)` : '', missing ? `${missing} not found` : ''].filter(Boolean).join(', ');
     this.status.textContent =
       settled < entries.length
@@ -161,24 +167,24 @@ export class VendorSummary {
     const total = sumFunnels(funnels);
     this.funnelChart.root.hidden = funnels.length === 0;
     if (funnels.length > 0) this.funnelChart.update(funnelChart(total));
-    this.funnelTable.update(funnelTable(`${name}-funnel`, `${VENDOR_LABEL[this.vendor]}: funnel of ${funnels.length} campaigns`, total));
+    this.funnelTable.update(funnelTable(`${name}-funnel`, `${label}: funnel of ${funnels.length} campaigns`, total));
 
     const channels = aggregateChannels(data.flatMap((campaign) => campaign.channels ?? []));
     this.worst.textContent = worstChannelSentence(channels) ?? '';
     this.channelChart.root.hidden = channels.length === 0;
     if (channels.length > 0) this.channelChart.update(channelChart(channels));
-    this.channelTable.update(channelTotalsTable(`${name}-channels`, `${VENDOR_LABEL[this.vendor]}: channels, worst first`, channels));
+    this.channelTable.update(channelTotalsTable(`${name}-channels`, `${label}: channels, worst first`, channels));
 
     const reasons = data.flatMap((campaign) => campaign.lossReasons ?? []);
     // Loss analysis is Tencent's; other vendors answer [] and get no empty section.
     this.lossBlock.hidden = this.vendor !== 'TENCENT' && reasons.length === 0;
     const ranked = rankLossReasons(reasons);
-    this.lossOverall.update(lossTable(`${name}-loss-reasons`, `${VENDOR_LABEL[this.vendor]}: loss reasons ranked by count`, ranked.overall, false));
-    this.lossByChannel.update(lossTable(`${name}-loss-reasons-by-channel`, `${VENDOR_LABEL[this.vendor]}: loss reasons per channel`, ranked.byChannel, true));
+    this.lossOverall.update(lossTable(`${name}-loss-reasons`, `${label}: loss reasons ranked by count`, ranked.overall, false));
+    this.lossByChannel.update(lossTable(`${name}-loss-reasons-by-channel`, `${label}: loss reasons per channel`, ranked.byChannel, true));
 
     const sms = data.flatMap((campaign) => (campaign.sms ? [campaign.sms] : []));
     this.smsBlock.hidden = sms.length === 0;
-    this.smsTable.update(smsTable(`${name}-sms`, `${VENDOR_LABEL[this.vendor]}: SMS fallback`, sumSms(sms)));
+    this.smsTable.update(smsTable(`${name}-sms`, `${label}: SMS fallback`, sumSms(sms)));
 
     this.curve?.update(entries);
   }
@@ -200,10 +206,11 @@ export class VendorComparison {
     this.root = section('h3', 'Vendors side by side', this.chart.root, this.table.root);
   }
 
-  update(byVendor: ReadonlyArray<{ vendor: Vendor; entries: readonly CampaignEntry[] }>): void {
+  update(byVendor: ReadonlyArray<{ vendor: Vendor; app: string; entries: readonly CampaignEntry[] }>): void {
     this.table.update(vendorsTable('vendors', 'Vendors compared', byVendor));
-    const totals = byVendor.map(({ vendor, entries }) => ({
+    const totals = byVendor.map(({ vendor, app, entries }) => ({
       vendor,
+      app,
       total: sumFunnels(loadedData(entries).flatMap((campaign) => (campaign.funnel ? [campaign.funnel] : []))),
     }));
     this.chart.root.hidden = totals.every(({ total }) => total.campaigns === 0);
@@ -245,8 +252,8 @@ export class CampaignCard {
     this.entry = entry;
     this.root = h(
       'details',
-      { class: 'campaign', open, 'data-vendor': entry.vendor, 'data-id': entry.id },
-      h('summary', {}, h('span', { class: 'vendor-tag' }, VENDOR_LABEL[entry.vendor]), ' ', h('code', { class: 'campaign-id' }, entry.id), ' ', this.statusLine),
+      { class: 'campaign', open, 'data-vendor': entry.vendor, 'data-app': entry.app, 'data-id': entry.id },
+      h('summary', {}, h('span', { class: 'vendor-tag' }, vendorAppLabel(entry.vendor, entry.app)), ' ', h('code', { class: 'campaign-id' }, entry.id), ' ', this.statusLine),
       this.body,
     );
     this.root.addEventListener('toggle', () => {
@@ -268,13 +275,14 @@ export class CampaignCard {
     this.dispose();
     const { entry } = this;
     const { state } = entry;
-    const title = `${VENDOR_LABEL[entry.vendor]} ${entry.id}`;
-    const name = `${entry.vendor.toLowerCase()}-${entry.id}`;
+    const label = vendorAppLabel(entry.vendor, entry.app);
+    const title = `${label} ${entry.id}`;
+    const name = `${vendorAppSlug(entry.vendor, entry.app)}-${entry.id}`;
     switch (state.status) {
       case 'loading':
         return replace(this.body, h('p', { class: 'muted' }, WAITING[entry.vendor]));
       case 'missing':
-        return replace(this.body, h('p', { class: 'notice' }, `${VENDOR_LABEL[entry.vendor]} knows no campaign with this id. ${RETENTION[entry.vendor]}.`));
+        return replace(this.body, h('p', { class: 'notice' }, `${label} knows no campaign with this id. ${RETENTION[entry.vendor]}.`));
       case 'failed':
         return replace(
           this.body,
