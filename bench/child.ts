@@ -88,8 +88,11 @@ async function start(kind: ServerKind): Promise<{ url: string; stop(): Promise<v
       const logger = createLogger();
       const metrics = new Metrics();
       const cache = countingCache(new LruAnswerCache(), (outcome) => metrics.cacheLookups.inc({ outcome }));
-      const vendors = await startVendors({ config, env: process.env, cache, logger, metrics, slotClocks: localSlotClocks }, readApps(process.env));
-      const apollo = buildServer({ logger, config, responseCache: new InMemoryLRUCache<string>({ maxSize: 32 * 1024 * 1024 }) });
+      const vendors = await startVendors(
+        { config, env: process.env, cache, logger, metrics, slotClocks: localSlotClocks },
+        readApps(process.env),
+      );
+      const apollo = buildServer({ logger, config, responseCache: new InMemoryLRUCache<string>({ maxSize: 4 * 1024 * 1024 }) });
       const { url } = await startStandaloneServer(apollo, {
         listen: { port: 0, host: '127.0.0.1' },
         context: async () => createContext(vendors),

@@ -51,9 +51,11 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
     config,
     persistedQueries: redis ? new RedisKeyValueCache(redis) : undefined,
     // Bounded by total size (characters of JSON): a burst of distinct answers cannot grow the heap.
+    // 4 Mi: a dozen 100-campaign dashboards (~315 K each) or one of 1000; at 32 Mi the distinct
+    // answers it kept raised peak RSS under load by ~60 MiB with no throughput gain (BENCHMARKS.md).
     responseCache: redis
       ? new RedisKeyValueCache(redis, 'pushgraph:response:')
-      : new InMemoryLRUCache<string>({ maxSize: 32 * 1024 * 1024 }),
+      : new InMemoryLRUCache<string>({ maxSize: 4 * 1024 * 1024 }),
     onResponseCache: (outcome) => metrics.responseCacheLookups.inc({ outcome }),
     jpushGroups: new Set(apps.JPUSH.filter((entry) => entry.kind === 'group').map((entry) => entry.name)),
   });
