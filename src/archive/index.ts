@@ -311,7 +311,9 @@ export class Archive {
     const key = campaignKey(vendor, app, id);
     if (this.lookedUp.has(key)) return;
     this.lookedUp.set(key, true);
-    if (this.toLookUp.size === 0) setImmediate(() => this.readFirstSightings());
+    // A timer, not setImmediate: the batchers' immediates go first, so the vendor call leaves
+    // before this (synchronous, with SQLite) read of sightings only later requests need.
+    if (this.toLookUp.size === 0) setTimeout(() => this.readFirstSightings(), 0);
     const batch = this.toLookUp.get(appKey(vendor, app)) ?? { vendor, app, ids: new Set<string>() };
     this.toLookUp.set(appKey(vendor, app), batch);
     batch.ids.add(id);

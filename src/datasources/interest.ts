@@ -4,6 +4,12 @@
  * from the queues. Several requests sharing a key share its call: it is dropped only once the
  * last of them lets go.
  */
+/**
+ * The reason every release aborts with. Nothing reads it (the queues only check `aborted`), and
+ * `abort()` without one builds a DOMException with a stack per key: ~2 ms of a cold 100-id request.
+ */
+const NOBODY_WAITS = 'nobody waits for this key';
+
 export class Interest {
   private readonly held = new Map<string, { count: number; controller: AbortController }>();
 
@@ -25,7 +31,7 @@ export class Interest {
       holding.count -= 1;
       if (holding.count === 0) {
         if (this.held.get(key) === holding) this.held.delete(key);
-        holding.controller.abort();
+        holding.controller.abort(NOBODY_WAITS);
       }
     };
     signal?.addEventListener('abort', release, { once: true });
@@ -34,17 +40,17 @@ export class Interest {
 
   /** Aborts once nobody holds `key`; already aborted when nobody holds it now. */
   signal(key: string): AbortSignal {
-    return this.held.get(key)?.controller.signal ?? AbortSignal.abort();
+    return this.held.get(key)?.controller.signal ?? AbortSignal.abort(NOBODY_WAITS);
   }
 
   /** Aborts once none of `keys` is held any more (a call carrying them serves nobody). */
   signalAll(keys: readonly string[]): AbortSignal {
     const signals = keys.map((key) => this.signal(key));
     const live = signals.filter((signal) => !signal.aborted);
-    if (live.length === 0) return AbortSignal.abort();
+    if (live.length === 0) return AbortSignal.abort(NOBODY_WAITS);
     const all = new AbortController();
     let left = live.length;
-    for (const signal of live) signal.addEventListener('abort', () => --left === 0 && all.abort(), { once: true });
+    for (const signal of live) signal.addEventListener('abort', () => --left === 0 && all.abort(NOBODY_WAITS), { once: true });
     return all.signal;
   }
 }
