@@ -8,6 +8,7 @@ import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { mergeTypeDefs } from '@graphql-tools/merge';
 import { BREAK, visit, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { LRUCache } from 'lru-cache';
 import type { Config } from './config.js';
 import type { Context } from './context.js';
 import { requestErrorStatus } from './http/status-codes.js';
@@ -102,6 +103,20 @@ function privateWhenKeyed(config: Config): ApolloServerPlugin<Context> {
  */
 function responseCache(options: ServerOptions): Array<ApolloServerPlugin<Context>> {
   const { onResponseCache } = options;
+  // An answer is stored on its operation's second ask within the TTL (query text and variables,
+  // whoever asks): a polling dashboard is served whole from its third poll on, while a stream of
+  // one-off operations (aliases or comments differing on every load) costs no second serialization
+  // of every answer and evicts nothing. Per process: with REDIS_URL each replica admits on its own.
+  const asked = new LRUCache<string, true>({ max: 10_000, ttl: options.config.cacheTtlSeconds * 1000 });
+  const askedBefore = (queryHash: string, variables: unknown): boolean => {
+    const key = createHash('sha256')
+      .update(queryHash)
+      .update(JSON.stringify(variables ?? {}))
+      .digest('base64');
+    if (asked.has(key)) return true;
+    asked.set(key, true);
+    return false;
+  };
   const cache = ApolloServerPluginResponseCache<Context>({
     cache: options.responseCache,
     sessionId: async ({ request }) => {
@@ -111,7 +126,8 @@ function responseCache(options: ServerOptions): Array<ApolloServerPlugin<Context
     // recentCampaigns is pushgraph's own discovery state, changed by every campaign asked and every
     // trackCampaigns: an answer cached for the TTL would hide campaigns just seen.
     shouldReadFromCache: async ({ document }) => !selectsField(document, 'recentCampaigns'),
-    shouldWriteToCache: async ({ document }) => !selectsField(document, 'recentCampaigns'),
+    shouldWriteToCache: async ({ document, queryHash, request }) =>
+      !selectsField(document, 'recentCampaigns') && queryHash !== undefined && askedBefore(queryHash, request.variables),
   });
   if (!onResponseCache) return [cache];
   const counted: ApolloServerPlugin<Context> = {

@@ -1,9 +1,14 @@
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './helpers.js';
 import { counterValue, startVendorFakes, type VendorFakes } from './vendor-fakes.js';
 
 // A real Redis (127.0.0.1:6379, started by .ci/run when missing), never a mock.
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+// The Redis tests count stored answers: a database of their own, which no other test file writes.
+const OWN_REDIS = new URL(REDIS_URL);
+OWN_REDIS.pathname = '/14';
+const OWN_REDIS_URL = OWN_REDIS.toString();
 const run = Date.now() % 1_000_000;
 let next = 0;
 /** JPush msg_ids no other test (or run) asks: every test starts with cold caches. */
@@ -47,18 +52,21 @@ describe('the response cache, in process', () => {
     await fakes?.close();
   });
 
-  it('answers the same operation twice with one vendor call: the second, identical, from the response cache', async () => {
+  it('stores an answer on its second ask, and serves the third whole from the response cache, identical, with one vendor call', async () => {
     const query = funnels(freshIds(3));
     const first = await post(app, query, 'key-a');
     expect(first.body.errors).toBeUndefined();
     expect(first.age).toBeNull();
     const calls = fakes.jpush.requestsTo('messages/detail').length;
-    const [hits, misses] = [await lookups(app, 'hit'), await lookups(app, 'miss')];
+    // Computed again (from the vendor-answer cache, no call), and now stored: it was asked before.
     const second = await post(app, query, 'key-a');
-    expect(second.body).toEqual(first.body);
-    expect(second.age).not.toBeNull();
-    expect(second.cacheControl).toBe(first.cacheControl);
-    expect(second.cacheControl).toMatch(/private/);
+    expect(second.age).toBeNull();
+    const [hits, misses] = [await lookups(app, 'hit'), await lookups(app, 'miss')];
+    const third = await post(app, query, 'key-a');
+    expect(third.body).toEqual(first.body);
+    expect(third.age).not.toBeNull();
+    expect(third.cacheControl).toBe(first.cacheControl);
+    expect(third.cacheControl).toMatch(/private/);
     expect(fakes.jpush.requestsTo('messages/detail')).toHaveLength(calls);
     expect(await lookups(app, 'hit')).toBe(hits + 1);
     expect(await lookups(app, 'miss')).toBe(misses);
@@ -103,7 +111,10 @@ describe('the response cache, shared through Redis', () => {
   let b: TestApp;
   beforeAll(async () => {
     fakes = await startVendorFakes();
-    [a, b] = await Promise.all([startTestApp({ ...fakes.env, REDIS_URL }), startTestApp({ ...fakes.env, REDIS_URL })]);
+    [a, b] = await Promise.all([
+      startTestApp({ ...fakes.env, REDIS_URL: OWN_REDIS_URL }),
+      startTestApp({ ...fakes.env, REDIS_URL: OWN_REDIS_URL }),
+    ]);
   });
   afterAll(async () => {
     await Promise.all([a?.close(), b?.close()]);
@@ -122,5 +133,23 @@ describe('the response cache, shared through Redis', () => {
     expect(second.body).toEqual(first.body);
     expect(fakes.jpush.requestsTo('messages/detail')).toHaveLength(calls);
     expect(await lookups(b, 'hit')).toBeGreaterThanOrEqual(1);
+  });
+
+  it('stores nothing for an operation asked once: one-off operations cost no write', async () => {
+    const redis = new Redis(OWN_REDIS_URL);
+    const stored = async (): Promise<number> => (await redis.keys('pushgraph:response:*')).length;
+    try {
+      const query = funnels(freshIds(2));
+      const before = await stored();
+      expect((await post(a, query)).body.errors).toBeUndefined();
+      // The plugin writes in the background: give a write the time it would take.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(await stored()).toBe(before);
+      await post(a, query);
+      for (let i = 0; i < 50 && (await stored()) === before; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(await stored()).toBe(before + 1);
+    } finally {
+      redis.disconnect();
+    }
   });
 });
