@@ -1,7 +1,7 @@
 import type { Archive, ArchiveSession } from './archive/index.js';
 import type { SourceOf, Vendors } from './datasources/index.js';
 import type { Vendor } from './domain.js';
-import { badUserInput } from './errors.js';
+import { unknownApp } from './errors.js';
 
 /** This request's source of one app of each vendor. */
 export type Sources = { [V in Vendor]: (app: string) => SourceOf[V] };
@@ -32,8 +32,7 @@ export function createContext(vendors: Vendors, archive?: Archive, signal?: Abor
       let source = made.get(app);
       if (!source) {
         const runtime = vendors[vendor].get(app);
-        // The same words as resolveApp's.
-        if (!runtime) throw badUserInput(`Unknown app "${app}" for ${vendor}`, 'app');
+        if (!runtime) throw unknownApp(app, vendor);
         source = runtime.createSource(signal) as SourceOf[V];
         made.set(app, source);
       }

@@ -88,6 +88,11 @@ export function scrub(text: string, secrets: readonly string[]): string {
   return scrubbed;
 }
 
+/** An `app` the vendor (or, without one, no vendor) has: the one wording of it. */
+export function unknownApp(app: string, vendor?: string): GraphQLError {
+  return badUserInput(`Unknown app "${app}"${vendor ? ` for ${vendor}` : ''}`, 'app');
+}
+
 /** A bad argument, found before any vendor call. */
 export function badUserInput(message: string, argumentName?: string, httpStatus?: number): GraphQLError {
   return new GraphQLError(message, {

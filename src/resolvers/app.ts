@@ -2,7 +2,7 @@ import { DEFAULT_APP } from '../apps.js';
 import type { Context } from '../context.js';
 import { VENDORS } from '../datasources/index.js';
 import type { Vendor } from '../domain.js';
-import { badUserInput } from '../errors.js';
+import { unknownApp } from '../errors.js';
 
 /**
  * The app a campaign argument names (omitted = `default`), refused before any vendor call when the
@@ -12,6 +12,6 @@ import { badUserInput } from '../errors.js';
 export function resolveApp(ctx: Context, vendor: Vendor | null, app: string | null | undefined): string {
   const name = app ?? DEFAULT_APP;
   const known = vendor ? ctx.knowsApp(vendor, name) : VENDORS.some((each) => ctx.knowsApp(each, name));
-  if (!known) throw badUserInput(`Unknown app "${name}"${vendor ? ` for ${vendor}` : ''}`, 'app');
+  if (!known) throw unknownApp(name, vendor ?? undefined);
   return name;
 }
