@@ -7,6 +7,11 @@ import { LRUCache } from 'lru-cache';
 export interface AnswerCache {
   get<T>(key: string): Promise<T | undefined>;
   set<T>(key: string, value: T, ttlMs: number): Promise<void>;
+  /**
+   * The answer when this process holds it, synchronously (undefined: not held, ask `get`). Only a
+   * cache that is the source of truth has it: a hot request then completes without a promise per id.
+   */
+  peek?<T>(key: string): T | undefined;
 }
 
 /** In-process cache: bounded, so a stream of distinct ids cannot grow memory without limit. */
@@ -18,6 +23,10 @@ export class LruAnswerCache implements AnswerCache {
   }
 
   async get<T>(key: string): Promise<T | undefined> {
+    return this.peek<T>(key);
+  }
+
+  peek<T>(key: string): T | undefined {
     return this.lru.get(key)?.value as T | undefined;
   }
 
@@ -36,5 +45,13 @@ export function countingCache(cache: AnswerCache, count: (outcome: 'hit' | 'miss
       return value;
     },
     set: (key, value, ttlMs) => cache.set(key, value, ttlMs),
+    // A peek that finds nothing is not a miss: `get` is asked next, and counts it.
+    ...(cache.peek && {
+      peek<T>(key: string) {
+        const value = cache.peek?.<T>(key);
+        if (value !== undefined) count('hit');
+        return value;
+      },
+    }),
   };
 }

@@ -11,7 +11,7 @@ import { BREAK, visit, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { Config } from './config.js';
 import type { Context } from './context.js';
-import { requestErrorStatus } from './http/status-codes.js';
+import { recordOperationOutcome, requestErrorStatus } from './http/status-codes.js';
 import { shapeLimits, vendorDemandLimit } from './limits.js';
 import { operationSpans } from './tracing.js';
 import type { Logger } from './logger.js';
@@ -63,6 +63,7 @@ export function buildServer(options: ServerOptions): ApolloServer<Context> {
       ...(armor.plugins as unknown as Array<ApolloServerPlugin<Context>>),
       vendorDemandLimit({ ...config, jpushGroups: options.jpushGroups }),
       requestErrorStatus(),
+      recordOperationOutcome(),
       operationSpans(),
       // Vendor figures are reused for CACHE_TTL_SECONDS here, so a router may reuse them as long.
       ApolloServerPluginCacheControl({ defaultMaxAge: config.cacheTtlSeconds, calculateHttpHeaders: true }),
@@ -125,9 +126,9 @@ function responseCache(options: ServerOptions): Array<ApolloServerPlugin<Context
     },
     // recentCampaigns is pushgraph's own discovery state, changed by every campaign asked and every
     // trackCampaigns: an answer cached for the TTL would hide campaigns just seen.
-    shouldReadFromCache: async ({ document }) => !selectsField(document, 'recentCampaigns'),
+    shouldReadFromCache: async ({ document }) => !selectsRecentCampaigns(document),
     shouldWriteToCache: async ({ document, queryHash, request }) =>
-      !selectsField(document, 'recentCampaigns') && queryHash !== undefined && askedBefore(queryHash, request.variables),
+      !selectsRecentCampaigns(document) && queryHash !== undefined && askedBefore(queryHash, request.variables),
   });
   if (!onResponseCache) return [cache];
   const counted: ApolloServerPlugin<Context> = {
@@ -142,16 +143,24 @@ function responseCache(options: ServerOptions): Array<ApolloServerPlugin<Context
   return [cache, counted];
 }
 
-/** Whether the document asks `field` anywhere (a Query-only field: anywhere means at the root, fragments included). */
-function selectsField(document: DocumentNode | undefined, field: string): boolean {
-  let found = false;
-  if (document)
-    visit(document, {
-      Field: (node) => {
-        if (node.name.value !== field) return undefined;
-        found = true;
-        return BREAK;
-      },
-    });
+/**
+ * Whether the document asks for recentCampaigns anywhere (a Query-only field: anywhere means at the
+ * root, fragments included). Once per document: Apollo keeps one per query text, and both the
+ * cache's read and its write ask.
+ */
+const asksRecentCampaigns = new WeakMap<DocumentNode, boolean>();
+function selectsRecentCampaigns(document: DocumentNode | undefined): boolean {
+  if (!document) return false;
+  let found = asksRecentCampaigns.get(document);
+  if (found !== undefined) return found;
+  found = false;
+  visit(document, {
+    Field: (node) => {
+      if (node.name.value !== 'recentCampaigns') return undefined;
+      found = true;
+      return BREAK;
+    },
+  });
+  asksRecentCampaigns.set(document, found);
   return found;
 }

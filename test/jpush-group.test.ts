@@ -93,6 +93,20 @@ describe('JPush app group: group/messages/detail', () => {
     expect(sim.requestsTo('group/messages/detail')).toHaveLength(3);
   });
 
+  it('answers a campaign the answer cache holds synchronously, for any later request; before its load, only a load can tell', async () => {
+    const { sim, source } = await boot();
+    const [known, unknown] = ['bsp54sn8bpn8hc3etq40', 'bsp54sn8bpn8hc3e0404'];
+    expect(source().cachedCampaign?.(known)).toBeUndefined();
+    expect(source().cachedCampaign?.(unknown)).toBeUndefined();
+    const loaded = await Promise.all([source().campaign(known), source().campaign(unknown)]);
+    expect(loaded[0]?.view?.funnel).toEqual(expectedFunnel(sim.messageDetail(known)!));
+    expect(loaded[1]).toBeNull();
+    // A value, not a promise: a hot request completes in the resolvers' own pass.
+    expect(source().cachedCampaign?.(known)).toEqual(loaded[0]);
+    expect(source().cachedCampaign?.(unknown)).toBeNull();
+    expect(sim.requestsTo('group/messages/detail')).toHaveLength(1);
+  });
+
   it('maps the doc example: one row per channel block, the funnel their sum', async () => {
     const { sim, source } = await boot();
     sim.setMessage('bsp54sn8bpn8hc3etq40', DOC_EXAMPLE);

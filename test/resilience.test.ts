@@ -64,6 +64,22 @@ describe('partial answers and vendor faults', () => {
     expect(elapsed).toBeLessThan(WORST_CASE_MS + 1_000);
   });
 
+  it('counts each operation once by what its answer came to: ok, partial (data and errors), error (no data)', async () => {
+    const outcomes = async (): Promise<number[]> => {
+      const text = await fetch(`${app.url}/metrics`).then((response) => response.text());
+      return Promise.all(
+        ['ok', 'partial', 'error'].map((outcome) => counterValue(text, 'pushgraph_graphql_operations_total', { outcome })),
+      );
+    };
+    const before = await outcomes();
+    await app.gql(mixed);
+    fakes.jpush.server.injectFault({ kind: 'status', status: 500 });
+    await app.gql(mixed);
+    await app.gql('{ campaign(vendor: JPUSH) { id } }');
+    const after = await outcomes();
+    expect(after.map((count, index) => count - (before[index] ?? 0))).toEqual([1, 1, 1]);
+  });
+
   it('turns an HTML error page into VENDOR_ERROR, never INTERNAL_SERVER_ERROR', async () => {
     fakes.aliyun.server.injectFault({ kind: 'html' }, { times: 1 });
     const answer = await app.gql('{ campaign(vendor: ALIYUN, id: "510441") { id funnel { target } } }');

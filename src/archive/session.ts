@@ -46,7 +46,9 @@ function perVendorApp<V>(
  */
 export class ArchiveSession {
   /** Default-view figures of this request's live campaigns, until all asked have answered. */
-  private readonly collecting = new Map<string, { figures: PartialFigures; at: number; open: number }>();
+  private readonly collecting = new Map<string, Collected>();
+  /** Campaigns whose figures have all answered, handed to the archive on the next turn. */
+  private closed: Array<{ vendor: Vendor; app: string; id: string; collected: Collected }> = [];
   private readonly viewOf: (vendor: Vendor, app: string, id: string) => Promise<ArchivedView | undefined>;
   private readonly historyLoader = new DataLoader<HistoryKey, CampaignSnapshot[], string>((keys) => this.loadHistory(keys), {
     cacheKeyFn: (query) => JSON.stringify([query.vendor, query.app, query.since, query.until, query.id]),
@@ -60,33 +62,56 @@ export class ArchiveSession {
    * The campaign with its default view: from the vendor, or from the archive once the vendor is
    * past it. `selected`: the figures the operation reads in their default view, the snapshot's.
    */
-  async campaign(
+  campaign(
+    vendor: Vendor,
+    app: string,
+    source: CampaignSource,
+    id: string,
+    selected: ReadonlySet<ArchivedField>,
+  ): CampaignRef | null | Promise<CampaignRef | null> {
+    if (this.archive.isKnownPastRetention(vendor, app, id)) return this.pastRetention(vendor, app, source, id, selected);
+    // A campaign in this process's answer cache answers without a promise (a hot request is synchronous).
+    const cached = source.cachedCampaign?.(id);
+    return cached ? this.answered(vendor, app, cached, selected) : this.fromVendor(vendor, app, source, id, selected);
+  }
+
+  private async pastRetention(
     vendor: Vendor,
     app: string,
     source: CampaignSource,
     id: string,
     selected: ReadonlySet<ArchivedField>,
   ): Promise<CampaignRef | null> {
-    if (this.archive.isKnownPastRetention(vendor, app, id)) {
-      const view = await this.viewOf(vendor, app, id);
-      if (view) return this.answerArchived(vendor, app, id, view, 'expired');
-    }
+    const view = await this.viewOf(vendor, app, id);
+    return view ? this.answerArchived(vendor, app, id, view, 'expired') : this.fromVendor(vendor, app, source, id, selected);
+  }
+
+  private async fromVendor(
+    vendor: Vendor,
+    app: string,
+    source: CampaignSource,
+    id: string,
+    selected: ReadonlySet<ArchivedField>,
+  ): Promise<CampaignRef | null> {
     const ref = await this.archive.live(vendor, app, () => source.campaign(id));
-    const at = this.archive.now();
-    if (ref) {
-      this.archive.saw(vendor, app, id, at);
-      const { view } = ref;
-      if (view) {
-        const figures: PartialFigures = {};
-        for (const field of selected) if (view[field] !== undefined) setFigure(figures, field, view[field]);
-        this.collect(vendor, app, id, figures, at);
-      }
-      return ref;
-    }
+    if (ref) return this.answered(vendor, app, ref, selected);
     const view = await this.viewOf(vendor, app, id);
     if (!view) return null;
-    this.archive.forgot(vendor, app, id, at);
+    this.archive.forgot(vendor, app, id, this.archive.now());
     return this.answerArchived(vendor, app, id, view, 'forgotten');
+  }
+
+  /** The vendor knows the campaign: the archive learns of it, and of the figures this request selected. */
+  private answered(vendor: Vendor, app: string, ref: CampaignRef, selected: ReadonlySet<ArchivedField>): CampaignRef {
+    const at = this.archive.now();
+    this.archive.saw(vendor, app, ref.id, at);
+    const { view } = ref;
+    if (view) {
+      const figures: PartialFigures = {};
+      for (const field of selected) if (view[field] !== undefined) setFigure(figures, field, view[field]);
+      this.collect(vendor, app, ref.id, figures, at);
+    }
+    return ref;
   }
 
   private answerArchived(vendor: Vendor, app: string, id: string, view: ArchivedView, reason: 'expired' | 'forgotten'): CampaignRef {
@@ -135,7 +160,7 @@ export class ArchiveSession {
     this.close(vendor, app, id, collected);
   }
 
-  private open(campaign: string): { figures: PartialFigures; at: number; open: number } {
+  private open(campaign: string): Collected {
     const collected = this.collecting.get(campaign) ?? { figures: {}, at: 0, open: 0 };
     this.collecting.set(campaign, collected);
     collected.open += 1;
@@ -147,15 +172,23 @@ export class ArchiveSession {
    * one snapshot. (graphql-js starts all fields of an object in one pass, so none starts after the
    * last settles.)
    */
-  private close(vendor: Vendor, app: string, id: string, collected: { figures: PartialFigures; at: number; open: number }): void {
+  private close(vendor: Vendor, app: string, id: string, collected: Collected): void {
     collected.open -= 1;
     if (collected.open > 0) return;
-    setImmediate(() => {
+    // One turn for all the campaigns closed in this one (a request's hundred share it).
+    if (this.closed.length === 0) setImmediate(() => this.handOver());
+    this.closed.push({ vendor, app, id, collected });
+  }
+
+  private handOver(): void {
+    const closed = this.closed;
+    this.closed = [];
+    for (const { vendor, app, id, collected } of closed) {
       const campaign = campaignKey(vendor, app, id);
-      if (collected.open > 0 || this.collecting.get(campaign) !== collected) return;
+      if (collected.open > 0 || this.collecting.get(campaign) !== collected) continue;
       this.collecting.delete(campaign);
       if (Object.keys(collected.figures).length > 0) this.archive.record(vendor, app, id, collected.figures, collected.at);
-    });
+    }
   }
 
   /** The campaign's snapshots within `since`/`until`, oldest first. */
@@ -206,6 +239,13 @@ export class ArchiveSession {
       }));
     });
   }
+}
+
+interface Collected {
+  figures: PartialFigures;
+  at: number;
+  /** Figures asked and not yet answered. */
+  open: number;
 }
 
 interface HistoryKey {

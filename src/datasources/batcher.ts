@@ -47,6 +47,14 @@ export class SharedBatcher<K, V> {
     });
   }
 
+  /**
+   * The cached answer when the cache holds it in this process (null: the vendor does not know the
+   * id), synchronously; undefined when only a load can tell.
+   */
+  cached(key: K): V | null | undefined {
+    return this.options.cache.peek?.<{ value: V | null }>(this.cacheKey(this.options.keyOf(key)))?.value;
+  }
+
   /** Answers `keys` in order; a failed vendor call becomes an Error value for its keys only. */
   loadMany(keys: readonly K[]): Promise<Array<V | null | Error>> {
     const owned: Array<Pending<K, V>> = [];

@@ -22,6 +22,8 @@ export interface CampaignSource {
   validateWindow?(field: WindowedField, window: TimeWindowArgs): void;
   /** The campaign, or null when the vendor knows no such id. */
   campaign(id: string): Promise<CampaignRef | null>;
+  /** {@link campaign} when the answer cache holds it in this process, synchronously; undefined when only a load can tell. */
+  cachedCampaign?(id: string): CampaignRef | null | undefined;
   availability(id: string): Promise<DataAvailability>;
   funnel(id: string, window: TimeWindowArgs): Promise<Funnel | null>;
   channels(id: string, window: TimeWindowArgs): Promise<ChannelStat[] | null>;

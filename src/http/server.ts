@@ -19,6 +19,7 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { RedisLink } from '../redis.js';
 import { GRAPHIQL_ASSETS, graphiqlPage } from './graphiql.js';
+import { operationOutcomes } from './status-codes.js';
 
 /** Where `npm run build:report` (report/build.ts) puts the page; the same path from src/http/ and dist/http/. */
 const REPORT_DIST = fileURLToPath(new URL('../../report/dist/', import.meta.url));
@@ -254,21 +255,19 @@ export async function buildHttp(deps: HttpDeps) {
       reply.raw.once('close', () => {
         if (!reply.raw.writableFinished) controller.abort();
       });
-      executed.add(request);
+      executed.set(request, controller.signal);
       return deps.createContext(controller.signal);
     },
   });
-  const executed = new WeakSet<FastifyRequest>();
+  /** Each GraphQL request's abort signal, which also keys what its operation came to. */
+  const executed = new WeakMap<FastifyRequest, AbortSignal>();
   app.route({
     method: ['GET', 'POST'],
     url: '/graphql',
     handler: apollo,
     onSend: async (request, reply, payload) => {
-      if (executed.has(request) && typeof payload === 'string') {
-        // Apollo writes `errors` first (orderExecutionResultFields): no need to scan a 300 KB answer.
-        const outcome = reply.statusCode >= 400 ? 'error' : payload.startsWith('{"errors":') ? 'partial' : 'ok';
-        metrics.operations.inc({ outcome });
-      }
+      const signal = executed.get(request);
+      if (signal) metrics.operations.inc({ outcome: reply.statusCode >= 400 ? 'error' : (operationOutcomes.get(signal) ?? 'error') });
       return payload;
     },
   });

@@ -27,14 +27,15 @@ export function groupByApp(ctx: Context, inputs: readonly CampaignInput[]): AppC
 
 /**
  * Checks every app and id before any vendor call, then loads them through the request's sources
- * (batched per app with every other campaign of the operation). One promise per input, in order.
+ * (batched per app with every other campaign of the operation). One entry per input, in order
+ * (a campaign itself when the answer cache holds it, as {@link loadCampaigns}).
  */
 export function loadCampaignInputs(
   ctx: Context,
   inputs: readonly CampaignInput[],
   info: GraphQLResolveInfo,
   argumentName: string,
-): Array<Promise<CampaignRef | null>> {
+): Array<CampaignRef | null | Promise<CampaignRef | null>> {
   if (inputs.length === 0) throw badUserInput(`${argumentName} must not be empty`, argumentName);
   const groups = groupByApp(ctx, inputs);
   for (const { vendor, app, ids } of groups) for (const id of ids) ctx.sources[vendor](app).validateId(id);
@@ -44,6 +45,6 @@ export function loadCampaignInputs(
     const key = `${input.vendor}/${resolveApp(ctx, input.vendor, input.app)}`;
     const index = next.get(key) ?? 0;
     next.set(key, index + 1);
-    return loaded.get(key)?.[index] ?? Promise.resolve(null);
+    return loaded.get(key)?.[index] ?? null;
   });
 }

@@ -43,7 +43,8 @@ function selectedDefaultFigures(source: CampaignSource, info: GraphQLResolveInfo
 /**
  * Checks the app, every id and every selected window before any vendor call, then asks the app's
  * per-request source, with the archive behind it. The campaigns carry their default view. Returns
- * one promise per id on purpose: a failing id (or batch) nulls its own entries, not the whole list.
+ * one entry per id on purpose: a failing id (or batch) nulls its own entries, not the whole list;
+ * an id the answer cache holds is its campaign itself, so a hot request waits on no promise.
  */
 export function loadCampaigns(
   ctx: Context,
@@ -51,7 +52,7 @@ export function loadCampaigns(
   app: string | null | undefined,
   ids: readonly string[],
   info: GraphQLResolveInfo,
-): Array<Promise<CampaignRef | null>> {
+): Array<CampaignRef | null | Promise<CampaignRef | null>> {
   if (!isVendor(vendor)) throw badUserInput(`Unknown vendor "${String(vendor)}"`, 'vendor');
   const appName = app ?? DEFAULT_APP;
   const source = ctx.sources[vendor](appName);
@@ -59,7 +60,11 @@ export function loadCampaigns(
   const defaults = selectedDefaultFigures(source, info);
   const { archive } = ctx;
   // Vendor first; the archive answers for ids the vendor no longer knows (or is known to be past).
-  return ids.map((id) => (archive ? archive.campaign(vendor, appName, source, id, defaults) : source.campaign(id)));
+  return ids.map((id) => {
+    if (archive) return archive.campaign(vendor, appName, source, id, defaults);
+    const cached = source.cachedCampaign?.(id);
+    return cached !== undefined ? cached : source.campaign(id);
+  });
 }
 
 /**

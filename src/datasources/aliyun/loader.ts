@@ -1,4 +1,5 @@
 import type { AnswerCache } from '../../cache.js';
+import type { CampaignRef } from '../../domain.js';
 import { badUserInput } from '../../errors.js';
 import { SharedBatcher } from '../batcher.js';
 import type { Interest } from '../interest.js';
@@ -74,19 +75,17 @@ export function createAliyunSource(
       }
     },
   };
+  const campaignOf = (id: string, found: AliyunCampaignFigures | null): CampaignRef | null =>
+    found
+      ? { vendor: 'ALIYUN', app, id, view: { availability: found.availability, funnel: found.funnel, channels: [], lossReasons: [], sms: found.sms } }
+      : null;
   return {
     validateId: validateMessageId,
     // One QueryPushStatByMsg answer is the whole default view: the Campaign's plain fields read it from the parent.
-    campaign: async (id) => {
-      const found = await figures.load(id);
-      return found
-        ? {
-            vendor: 'ALIYUN',
-            app,
-            id,
-            view: { availability: found.availability, funnel: found.funnel, channels: [], lossReasons: [], sms: found.sms },
-          }
-        : null;
+    campaign: async (id) => campaignOf(id, await figures.load(id)),
+    cachedCampaign: (id) => {
+      const found = batcher.cached(id);
+      return found === undefined ? undefined : campaignOf(id, found);
     },
     // Unreachable through GraphQL for an unknown id (its campaign is null); nothing is published for it.
     availability: async (id) => (await figures.load(id))?.availability ?? 'PENDING',

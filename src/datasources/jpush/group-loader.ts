@@ -66,7 +66,7 @@ export class JPushGroupLoaders {
       return reports.load(id);
     };
     return {
-      ...reportCampaigns(this.options.app, validateGroupMsgId, report),
+      ...reportCampaigns(this.options.app, validateGroupMsgId, report, this.reports),
       // JPush has no per-device status for a group: status/message takes an app's msg_id.
       deliveryStatus: async () => {
         throw badUserInput(`app "${this.options.app}" is a JPush app group: deliveryStatus needs an app`, 'app');

@@ -1,5 +1,5 @@
 import type { AnswerCache } from '../../cache.js';
-import type { DeviceDelivery, TimeUnit, UserMetrics } from '../../domain.js';
+import type { CampaignRef, DeviceDelivery, TimeUnit, UserMetrics } from '../../domain.js';
 import { badUserInput, VendorError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { SharedBatcher } from '../batcher.js';
@@ -27,19 +27,18 @@ export function reportCampaigns(
   app: string,
   validateId: (id: string) => void,
   report: (id: string) => Promise<JPushReport | null>,
+  reports: SharedBatcher<string, JPushReport>,
 ): CampaignSource {
+  const campaignOf = (id: string, found: JPushReport | null): CampaignRef | null =>
+    found
+      ? { vendor: 'JPUSH', app, id, view: { availability: 'READY', funnel: found.funnel, channels: found.channels, lossReasons: [], sms: null } }
+      : null;
   return {
     validateId,
-    campaign: async (id) => {
-      const found = await report(id);
-      return found
-        ? {
-            vendor: 'JPUSH',
-            app,
-            id,
-            view: { availability: 'READY', funnel: found.funnel, channels: found.channels, lossReasons: [], sms: null },
-          }
-        : null;
+    campaign: async (id) => campaignOf(id, await report(id)),
+    cachedCampaign: (id) => {
+      const found = reports.cached(id);
+      return found === undefined ? undefined : campaignOf(id, found);
     },
     // JPush publishes figures as deliveries happen: any id it answers for is READY.
     availability: async (id) => {
@@ -240,7 +239,7 @@ export class JPushLoaders {
       }
     };
     return {
-      ...reportCampaigns(this.options.app, validateMsgId, report),
+      ...reportCampaigns(this.options.app, validateMsgId, report, this.reports),
       deliveryStatus: async (msgId, registrationIds, date) => {
         reject(checkMsgId(msgId, 'msgId'));
         reject(checkRegistrationIds(registrationIds));

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { AnswerCache } from '../../cache.js';
-import type { DeviceTrace, LossReason } from '../../domain.js';
+import type { CampaignRef, DeviceTrace, LossReason } from '../../domain.js';
 import { badUserInput, VendorError } from '../../errors.js';
 import { SharedBatcher } from '../batcher.js';
 import { unreadable, type AnswerItem } from '../http.js';
@@ -210,15 +210,16 @@ export function createTencentSource(
   const statistics = perRequest(batchers.statistics, windowedKey, 'tencent.statistics', batchers.interest.statistics, signal);
   const loss = perRequest(batchers.loss, windowedKey, 'tencent.loss', batchers.interest.loss, signal);
   const trace = perRequest(batchers.trace, traceKey, 'tencent.trace', batchers.interest.trace, signal);
+  const campaignOf = (id: string, found: TencentCampaignStatistics | null): CampaignRef | null =>
+    found ? { vendor: 'TENCENT', app, id, view: { availability: 'READY', funnel: found.funnel, channels: found.channels, sms: null } } : null;
   return {
     validateId: (id) => checkId(id, 'id'),
     validateWindow: (field, args) => void checkWindow(args, field === 'lossReasons' ? LOSS_WINDOW : STATISTICS_WINDOW, now()),
     // The default-window statistics carry funnel and channels; loss reasons are a call of their own, made only when selected.
-    campaign: async (id) => {
-      const found = await statistics.load({ taskId: id, window: DEFAULT_WINDOW });
-      return found
-        ? { vendor: 'TENCENT', app, id, view: { availability: 'READY', funnel: found.funnel, channels: found.channels, sms: null } }
-        : null;
+    campaign: async (id) => campaignOf(id, await statistics.load({ taskId: id, window: DEFAULT_WINDOW })),
+    cachedCampaign: (id) => {
+      const found = batchers.statistics.cached({ taskId: id, window: DEFAULT_WINDOW });
+      return found === undefined ? undefined : campaignOf(id, found);
     },
     availability: async () => 'READY',
     // Null when Tencent has no figures for the task in that window.
