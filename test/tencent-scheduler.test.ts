@@ -173,12 +173,31 @@ describe('BatchScheduler queue bound and abandonment', () => {
     await settle();
     // a left at the free slot; b waits; c was one too many.
     expect(await answers[2]).toBe('full');
-    holds[1]!();
+    holds[1]!.release();
     expect(await answers[1]).toMatch(/^abandoned/);
     clock.grant();
     await settle();
     expect(sent).toEqual([['a']]);
     expect(await answers[0]).toBe('answer:a');
+  });
+});
+
+describe('Interest', () => {
+  it('aborts a key once its last holder stops waiting, and never for a key whose answer is in', () => {
+    const interest = new Interest();
+    const [first, second] = [interest.hold('k'), interest.hold('k')];
+    const signal = interest.signal('k');
+    first.release();
+    expect(signal.aborted).toBe(false);
+    second.release();
+    expect(signal.aborted).toBe(true);
+    const answered = interest.hold('n');
+    const kept = interest.signal('n');
+    answered.answered();
+    answered.release();
+    expect(kept.aborted).toBe(false);
+    // Nobody holds either key now: work asked for them serves nobody.
+    expect(interest.signal('n').aborted).toBe(true);
   });
 });
 

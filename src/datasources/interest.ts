@@ -10,12 +10,21 @@
  */
 const NOBODY_WAITS = 'nobody waits for this key';
 
+export interface Hold {
+  release(): void;
+  answered(): void;
+}
+
 export class Interest {
   private readonly held = new Map<string, { count: number; controller: AbortController }>();
 
-  /** Holds `key` until the returned release is called (idempotent) or `signal` aborts. */
-  hold(key: string, signal?: AbortSignal): () => void {
-    if (signal?.aborted) return () => undefined;
+  /**
+   * Holds `key` until `release` (the holder stops waiting: the last one to go aborts the key's
+   * work) or `answered` (its answer is in: the work is done, nothing to abort, so no listener or
+   * error is woken per key of every answered call), or until `signal` aborts. Either is idempotent.
+   */
+  hold(key: string, signal?: AbortSignal): Hold {
+    if (signal?.aborted) return { release: () => undefined, answered: () => undefined };
     let entry = this.held.get(key);
     if (!entry) {
       entry = { count: 0, controller: new AbortController() };
@@ -24,18 +33,18 @@ export class Interest {
     entry.count += 1;
     const holding = entry;
     let released = false;
-    const release = (): void => {
+    const letGo = (abandoned: boolean): void => {
       if (released) return;
       released = true;
       signal?.removeEventListener('abort', release);
       holding.count -= 1;
-      if (holding.count === 0) {
-        if (this.held.get(key) === holding) this.held.delete(key);
-        holding.controller.abort(NOBODY_WAITS);
-      }
+      if (holding.count > 0) return;
+      if (this.held.get(key) === holding) this.held.delete(key);
+      if (abandoned) holding.controller.abort(NOBODY_WAITS);
     };
+    const release = (): void => letGo(true);
     signal?.addEventListener('abort', release, { once: true });
-    return release;
+    return { release, answered: () => letGo(false) };
   }
 
   /** Aborts once nobody holds `key`; already aborted when nobody holds it now. */

@@ -67,11 +67,11 @@ export function createAliyunSource(
   // The request holds the id while it waits; once its client is gone (and nobody else waits), the call leaves the queue.
   const figures = {
     load: async (id: string): Promise<AliyunCampaignFigures | null> => {
-      const release = interest.hold(id, signal);
+      const holding = interest.hold(id, signal);
       try {
         return await loader.load(id);
       } finally {
-        release();
+        holding.answered();
       }
     },
   };

@@ -231,11 +231,11 @@ export class JPushLoaders {
     // funnel, channels and availability of one id share the request's one load of it.
     const report = async (id: string): Promise<JPushReport | null> => {
       validateMsgId(id);
-      const release = this.interest.hold(id, signal);
+      const holding = this.interest.hold(id, signal);
       try {
         return await reports.load(id);
       } finally {
-        release();
+        holding.answered();
       }
     };
     return {

@@ -187,11 +187,11 @@ function perRequest<K, V>(
   return {
     // The request holds the key while it waits: once its client is gone (and nobody else waits), the key leaves the queue.
     load: async (key) => {
-      const release = interest.hold(keyOf(key), signal);
+      const holding = interest.hold(keyOf(key), signal);
       try {
         return await loader.load(key);
       } finally {
-        release();
+        holding.answered();
       }
     },
   };
