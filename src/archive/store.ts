@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type ColumnType, type SqliteDatabase } from 'kysely';
 import Database from 'libsql';
+import { LRUCache } from 'lru-cache';
 import pg from 'pg';
 import type { Vendor } from '../domain.js';
 import type { Logger } from '../logger.js';
@@ -525,8 +526,23 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Arch
     database.close();
     throw error;
   }
-  // libsql implements better-sqlite3's API, which is what kysely's SqliteDialect drives.
-  const db = new Kysely<ArchiveDatabase>({ dialect: new SqliteDialect({ database: database as unknown as SqliteDatabase }) });
+  // libsql implements better-sqlite3's API, which is what kysely's SqliteDialect drives. kysely
+  // prepares every query anew (~1.5 ms of a write batch in the profile): statements are kept by
+  // their text, which is safe because the driver runs one query at a time on this one connection.
+  const statements = new LRUCache<string, ReturnType<SqliteDatabase['prepare']>>({ max: 256 });
+  const sqlite = database as unknown as SqliteDatabase;
+  const prepared: SqliteDatabase = {
+    close: () => sqlite.close(),
+    prepare: (text) => {
+      let statement = statements.get(text);
+      if (!statement) {
+        statement = sqlite.prepare(text);
+        statements.set(text, statement);
+      }
+      return statement;
+    },
+  };
+  const db = new Kysely<ArchiveDatabase>({ dialect: new SqliteDialect({ database: prepared }) });
   try {
     await migrate(db, 'sqlite', null);
   } catch (error) {
