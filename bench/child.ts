@@ -63,6 +63,8 @@ function usage(gc: boolean): ProcessUsage {
     userMicros: cpu.user,
     systemMicros: cpu.system,
     heapUsed: memory.heapUsed,
+    heapTotal: memory.heapTotal,
+    external: memory.external,
     rss: memory.rss,
     peakRss: peakRss(),
     loopDelayMaxMs: loopDelay.max / 1e6,

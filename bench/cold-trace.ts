@@ -131,7 +131,7 @@ if (profileDir) {
   for (const [phase, byName] of self) {
     const total = [...byName.values()].reduce((sum, micros) => sum + micros, 0);
     console.log(`\n${phase}: ${(total / 1000 / traces.length).toFixed(2)} ms of CPU per request (profiled), top self time:`);
-    for (const [name, micros] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 12)) {
+    for (const [name, micros] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.TOP ?? 12))) {
       console.log(`  ${(micros / 1000 / traces.length).toFixed(2).padStart(6)} ms  ${name}`);
     }
   }

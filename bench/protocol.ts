@@ -35,6 +35,10 @@ export interface ProcessUsage {
   userMicros: number;
   systemMicros: number;
   heapUsed: number;
+  /** V8's heap as reserved from the system (heapUsed is what lives in it). */
+  heapTotal: number;
+  /** Buffers and other memory held outside the V8 heap. */
+  external: number;
   rss: number;
   /** Peak RSS since start or the last `resetPeak` (VmHWM), bytes. */
   peakRss: number;

@@ -14,6 +14,7 @@ const ROUNDS = 3;
 /** Distinct operations over the same campaigns: each aliases the field its own way. */
 const DISTINCT = 20;
 const MiB = 2 ** 20;
+const mib = (bytes: number): string => (bytes / MiB).toFixed(0);
 
 interface Summary {
   rps: number;
@@ -93,6 +94,7 @@ export async function hotThroughput(context: BenchContext): Promise<void> {
         });
 
   const mark = fakes.jpush.server.requests.length;
+  const [serviceBefore, floorBefore] = await Promise.all([service.usage(), floor.usage()]);
   await Promise.all([service.resetPeak(), floor.resetPeak()]);
   const runs: Record<Mode, Record<'service' | 'floor', Result[]>> = {
     repeated: { service: [], floor: [] },
@@ -115,6 +117,8 @@ export async function hotThroughput(context: BenchContext): Promise<void> {
   const failures = pushgraph.failures + apollo.failures + distinctOurs.failures + distinctFloor.failures;
   if (failures > 0) throw new Error(`throughput runs had ${failures} failed or different answers`);
   const [servicePeak, floorPeak] = await Promise.all([service.usage(), floor.usage()]);
+  // After the peaks are read: what of the heap is live (two full collections).
+  const [serviceLive, floorLive] = await Promise.all([service.usage({ gc: true }), floor.usage({ gc: true })]);
 
   report.add({
     scenario: 3,
@@ -149,7 +153,7 @@ export async function hotThroughput(context: BenchContext): Promise<void> {
     value: servicePeak.peakRss / MiB,
     verdict: { kind: 'goal', target: 'goal ≤ 1.5 × floor', pass: servicePeak.peakRss <= 1.5 * floorPeak.peakRss },
     unit: 'MiB',
-    detail: `floor: ${(floorPeak.peakRss / MiB).toFixed(0)} MiB; longest event-loop stall ${servicePeak.loopDelayMaxMs.toFixed(0)} ms vs ${floorPeak.loopDelayMaxMs.toFixed(0)} ms`,
+    detail: `floor: ${(floorPeak.peakRss / MiB).toFixed(0)} MiB; RSS as the runs began ${mib(serviceBefore.rss)} vs ${mib(floorBefore.rss)} MiB (V8 heap ${mib(serviceBefore.heapUsed)} used of ${mib(serviceBefore.heapTotal)}, external ${mib(serviceBefore.external)} MiB), live heap after the runs ${mib(serviceLive.heapUsed)} vs ${mib(floorLive.heapUsed)} MiB; longest event-loop stall ${servicePeak.loopDelayMaxMs.toFixed(0)} ms vs ${floorPeak.loopDelayMaxMs.toFixed(0)} ms`,
   });
   context.raw.throughput = {
     connections: CONNECTIONS,

@@ -35,8 +35,11 @@ export interface RecorderOptions {
 
 /** What this process last wrote per field of a campaign (to skip rewriting unchanged figures). */
 interface Written {
-  /** `value` is the object last written: answers served from the answer cache are that same object, so they skip hashing. */
-  fields: Map<string, { hash: string; at: number; value: unknown }>;
+  /**
+   * `value` is the object last written: answers served from the answer cache are that same
+   * object, so they skip hashing. Weakly: once the answer cache lets it go, it is not kept here.
+   */
+  fields: Map<string, { hash: string; at: number; value: WeakRef<object> | undefined }>;
 }
 
 /** Campaigns per transaction (7 parameters each, far below PostgreSQL's 65535). */
@@ -246,7 +249,8 @@ export class Recorder {
         const last = written.fields.get(field);
         if (last === undefined || pending.lastAt - last.at >= this.options.snapshotEveryMs) return false;
         const value = pending.figures[field];
-        return last.value === value || last.hash === figuresHash(value);
+        const same = typeof value === 'object' && value !== null && last.value?.deref() === value;
+        return same || last.hash === figuresHash(value);
       });
     if (unchanged) return undefined;
     return {
@@ -268,7 +272,11 @@ export class Recorder {
       const id = campaignKey(write.vendor, write.app, write.id);
       const written = this.written.get(id) ?? { fields: new Map() };
       for (const [field, value] of Object.entries(write.figures))
-        written.fields.set(field, { hash: figuresHash(value), at: write.lastAt, value });
+        written.fields.set(field, {
+          hash: figuresHash(value),
+          at: write.lastAt,
+          value: typeof value === 'object' && value !== null ? new WeakRef(value) : undefined,
+        });
       this.written.set(id, written);
     }
   }
