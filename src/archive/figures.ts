@@ -59,18 +59,40 @@ function figureSize(value: unknown): number {
 
 /** A stable identity of figures: key order never changes the hash. */
 export function figuresHash(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+  return sha256(canonicalJson(value));
 }
 
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value)
-      .filter(([, item]) => item !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * JSON with every object's keys sorted (by UTF-16 code units) and undefined members left out:
+ * the text `figuresHash` hashes, so stored content hashes stay comparable across versions. Built
+ * by appending (one string per value, no intermediate arrays): it runs over every archived figure.
+ */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) {
+    let text = '[';
+    for (let index = 0; index < value.length; index++) text += (index > 0 ? ',' : '') + canonicalJson(value[index]);
+    return `${text}]`;
   }
+  if (value !== null && typeof value === 'object') return canonicalObject(value as Record<string, unknown>);
   return JSON.stringify(value ?? null);
+}
+
+/** An object's canonical JSON; `canonical` gives a member's text (a caller that has it already passes it). */
+export function canonicalObject(
+  object: Record<string, unknown>,
+  canonical: (key: string, value: unknown) => string = (_key, value) => canonicalJson(value),
+): string {
+  let text = '{';
+  for (const key of Object.keys(object).sort()) {
+    const item = object[key];
+    if (item === undefined) continue;
+    text += `${text.length > 1 ? ',' : ''}${JSON.stringify(key)}:${canonical(key, item)}`;
+  }
+  return `${text}}`;
 }
 
 // Stored figures are read back through zod like vendor JSON: a row written by another version

@@ -2,7 +2,7 @@ import { LRUCache } from 'lru-cache';
 import type { Vendor } from '../domain.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import { ARCHIVED_FIELDS, figuresHash, setFigure, type ArchivedField, type PartialFigures } from './figures.js';
+import { ARCHIVED_FIELDS, canonicalJson, canonicalObject, setFigure, sha256, type ArchivedField, type PartialFigures } from './figures.js';
 import { campaignKey, type CampaignWrite } from './store.js';
 
 /** An observation waiting to be written: every field seen for one campaign since the last write. */
@@ -221,7 +221,8 @@ export class Recorder {
         this.queue.delete(campaignKey(pending.vendor, pending.app, pending.id));
         this.writing.set(campaignKey(pending.vendor, pending.app, pending.id), pending);
       }
-      const writes = batch.flatMap((pending) => this.toWrite(pending) ?? []);
+      const prepared = batch.flatMap((pending) => this.toWrite(pending) ?? []);
+      const writes = prepared.map(({ write }) => write);
       try {
         await this.options.write(writes);
       } catch (error) {
@@ -230,7 +231,7 @@ export class Recorder {
       } finally {
         this.writing.clear();
       }
-      this.remember(writes);
+      this.remember(prepared);
       const snapshots = writes.filter((write) => Object.keys(write.figures).length > 0).length;
       this.options.metrics.archiveSnapshots.inc({ outcome: 'written' }, snapshots);
       this.options.metrics.archiveSnapshots.inc({ outcome: 'unchanged' }, batch.length - writes.length);
@@ -238,9 +239,25 @@ export class Recorder {
     return undefined;
   }
 
-  /** The write for a campaign, or undefined when this process wrote the same figures recently. */
-  private toWrite(pending: PendingCampaign): CampaignWrite | undefined {
+  /**
+   * The write for a campaign (with each field's hash, remembered once it is written), or undefined
+   * when this process wrote the same figures recently. Each figure's canonical text is built once:
+   * its hash and the snapshot's content hash both come from it.
+   */
+  private toWrite(pending: PendingCampaign): { write: CampaignWrite; fieldHashes: Map<string, string> } | undefined {
     const written = this.written.get(campaignKey(pending.vendor, pending.app, pending.id));
+    const texts = new Map<string, string>();
+    const textOf = (field: string, value: unknown): string => {
+      let text = texts.get(field);
+      if (text === undefined) texts.set(field, (text = canonicalJson(value)));
+      return text;
+    };
+    const fieldHashes = new Map<string, string>();
+    const hashOf = (field: string, value: unknown): string => {
+      let hash = fieldHashes.get(field);
+      if (hash === undefined) fieldHashes.set(field, (hash = sha256(textOf(field, value))));
+      return hash;
+    };
     const fields = Object.keys(pending.figures) as Array<keyof PartialFigures>;
     const unchanged =
       written !== undefined &&
@@ -250,10 +267,11 @@ export class Recorder {
         if (last === undefined || pending.lastAt - last.at >= this.options.snapshotEveryMs) return false;
         const value = pending.figures[field];
         const same = typeof value === 'object' && value !== null && last.value?.deref() === value;
-        return same || last.hash === figuresHash(value);
+        return same || last.hash === hashOf(field, value);
       });
     if (unchanged) return undefined;
-    return {
+    for (const field of fields) if (pending.figures[field] !== undefined) hashOf(field, pending.figures[field]);
+    const write: CampaignWrite = {
       vendor: pending.vendor,
       app: pending.app,
       id: pending.id,
@@ -262,21 +280,25 @@ export class Recorder {
       figures: pending.figures,
       goneAt: pending.goneAt,
       firstRefreshAt: this.options.firstRefreshAt(pending.vendor, pending.firstAt),
-      contentHash: figuresHash(pending.figures),
+      contentHash: sha256(canonicalObject(pending.figures, textOf)),
       bucketStart: pending.lastAt - (pending.lastAt % this.options.snapshotEveryMs),
     };
+    return { write, fieldHashes };
   }
 
-  private remember(writes: CampaignWrite[]): void {
-    for (const write of writes) {
+  private remember(writes: ReadonlyArray<{ write: CampaignWrite; fieldHashes: Map<string, string> }>): void {
+    for (const { write, fieldHashes } of writes) {
       const id = campaignKey(write.vendor, write.app, write.id);
       const written = this.written.get(id) ?? { fields: new Map() };
-      for (const [field, value] of Object.entries(write.figures))
+      for (const [field, value] of Object.entries(write.figures)) {
+        const hash = fieldHashes.get(field);
+        if (hash === undefined) continue;
         written.fields.set(field, {
-          hash: figuresHash(value),
+          hash,
           at: write.lastAt,
           value: typeof value === 'object' && value !== null ? new WeakRef(value) : undefined,
         });
+      }
       this.written.set(id, written);
     }
   }
