@@ -17,6 +17,12 @@ export interface Hold {
 
 export class Interest {
   private readonly held = new Map<string, { count: number; controller: AbortController }>();
+  /**
+   * The holds of each request's signal, released together when it aborts: one listener per
+   * signal, since an EventTarget checks every listener it has on each add (5000 ids held one
+   * listener each cost O(n²)).
+   */
+  private readonly bySignal = new WeakMap<AbortSignal, Set<() => void>>();
 
   /**
    * Holds `key` until `release` (the holder stops waiting: the last one to go aborts the key's
@@ -32,19 +38,30 @@ export class Interest {
     }
     entry.count += 1;
     const holding = entry;
+    const holds = signal ? this.holdsOf(signal) : undefined;
     let released = false;
     const letGo = (abandoned: boolean): void => {
       if (released) return;
       released = true;
-      signal?.removeEventListener('abort', release);
+      holds?.delete(release);
       holding.count -= 1;
       if (holding.count > 0) return;
       if (this.held.get(key) === holding) this.held.delete(key);
       if (abandoned) holding.controller.abort(NOBODY_WAITS);
     };
     const release = (): void => letGo(true);
-    signal?.addEventListener('abort', release, { once: true });
+    holds?.add(release);
     return { release, answered: () => letGo(false) };
+  }
+
+  private holdsOf(signal: AbortSignal): Set<() => void> {
+    let holds = this.bySignal.get(signal);
+    if (!holds) {
+      const releasing = (holds = new Set());
+      this.bySignal.set(signal, releasing);
+      signal.addEventListener('abort', () => [...releasing].forEach((release) => release()), { once: true });
+    }
+    return holds;
   }
 
   /** Aborts once nobody holds `key`; already aborted when nobody holds it now. */

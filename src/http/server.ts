@@ -251,7 +251,7 @@ export async function buildHttp(deps: HttpDeps) {
     context: async (request, reply) => {
       // Aborts when the client goes before its answer is sent, so vendor work nobody waits for can be dropped.
       const controller = new AbortController();
-      setMaxListeners(0, controller.signal); // every key the request waits on listens to it
+      setMaxListeners(0, controller.signal); // one listener per vendor app and endpoint the request asks (Interest); a company may have many apps
       reply.raw.once('close', () => {
         if (!reply.raw.writableFinished) controller.abort();
       });
