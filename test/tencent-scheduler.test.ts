@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Interest } from '../src/datasources/interest.js';
 import { LocalSlotClock, type SlotClock } from '../src/datasources/slot-clock.js';
@@ -198,6 +199,19 @@ describe('Interest', () => {
     expect(kept.aborted).toBe(false);
     // Nobody holds either key now: work asked for them serves nobody.
     expect(interest.signal('n').aborted).toBe(true);
+  });
+
+  it("listens once to a request's signal for all the keys it holds, and lets them all go when it aborts", () => {
+    const interest = new Interest();
+    const request = new AbortController();
+    const holds = Array.from({ length: 5000 }, (_, index) => interest.hold(`id-${index}`, request.signal));
+    expect(getEventListeners(request.signal, 'abort')).toHaveLength(1);
+    holds[0]!.answered();
+    const [answeredKey, waitingKey] = [interest.signal('id-0'), interest.signal('id-1')];
+    expect([answeredKey.aborted, waitingKey.aborted]).toEqual([true, false]);
+    request.abort();
+    expect(waitingKey.aborted).toBe(true);
+    expect(interest.signal('id-4999').aborted).toBe(true);
   });
 });
 
