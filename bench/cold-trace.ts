@@ -21,7 +21,7 @@ import { median } from './stats.js';
  *   --shape=list|dashboard   the query (scenario 2's two shapes)
  *   --iterations=40          after 10 of warm-up
  *   --gap-ms=200             pause after every probe
- *   --profile                CPU profile of the service, split by phase
+ *   --profile                CPU profile of the service, split by phase (TOP=30: lines per phase, default 12)
  */
 
 const { values } = parseArgs({
