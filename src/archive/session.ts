@@ -69,30 +69,19 @@ export class ArchiveSession {
     id: string,
     selected: ReadonlySet<ArchivedField>,
   ): CampaignRef | null | Promise<CampaignRef | null> {
-    if (this.archive.isKnownPastRetention(vendor, app, id)) return this.pastRetention(vendor, app, source, id, selected);
+    const ask: CampaignAsk = { vendor, app, source, id, selected };
+    if (this.archive.isKnownPastRetention(vendor, app, id)) return this.pastRetention(ask);
     // A campaign in this process's answer cache answers without a promise (a hot request is synchronous).
     const cached = source.cachedCampaign?.(id);
-    return cached ? this.answered(vendor, app, cached, selected) : this.fromVendor(vendor, app, source, id, selected);
+    return cached ? this.answered(vendor, app, cached, selected) : this.fromVendor(ask);
   }
 
-  private async pastRetention(
-    vendor: Vendor,
-    app: string,
-    source: CampaignSource,
-    id: string,
-    selected: ReadonlySet<ArchivedField>,
-  ): Promise<CampaignRef | null> {
-    const view = await this.viewOf(vendor, app, id);
-    return view ? this.answerArchived(vendor, app, id, view, 'expired') : this.fromVendor(vendor, app, source, id, selected);
+  private async pastRetention(ask: CampaignAsk): Promise<CampaignRef | null> {
+    const view = await this.viewOf(ask.vendor, ask.app, ask.id);
+    return view ? this.answerArchived(ask.vendor, ask.app, ask.id, view, 'expired') : this.fromVendor(ask);
   }
 
-  private async fromVendor(
-    vendor: Vendor,
-    app: string,
-    source: CampaignSource,
-    id: string,
-    selected: ReadonlySet<ArchivedField>,
-  ): Promise<CampaignRef | null> {
+  private async fromVendor({ vendor, app, source, id, selected }: CampaignAsk): Promise<CampaignRef | null> {
     const ref = await this.archive.live(vendor, app, () => source.campaign(id));
     if (ref) return this.answered(vendor, app, ref, selected);
     const view = await this.viewOf(vendor, app, id);
@@ -239,6 +228,15 @@ export class ArchiveSession {
       }));
     });
   }
+}
+
+/** One campaign a request asks, with the figures it selects in their default view. */
+interface CampaignAsk {
+  vendor: Vendor;
+  app: string;
+  source: CampaignSource;
+  id: string;
+  selected: ReadonlySet<ArchivedField>;
 }
 
 interface Collected {

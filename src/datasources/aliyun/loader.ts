@@ -77,7 +77,12 @@ export function createAliyunSource(
   };
   const campaignOf = (id: string, found: AliyunCampaignFigures | null): CampaignRef | null =>
     found
-      ? { vendor: 'ALIYUN', app, id, view: { availability: found.availability, funnel: found.funnel, channels: [], lossReasons: [], sms: found.sms } }
+      ? {
+          vendor: 'ALIYUN',
+          app,
+          id,
+          view: { availability: found.availability, funnel: found.funnel, channels: [], lossReasons: [], sms: found.sms },
+        }
       : null;
   return {
     validateId: validateMessageId,

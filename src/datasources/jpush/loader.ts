@@ -31,7 +31,12 @@ export function reportCampaigns(
 ): CampaignSource {
   const campaignOf = (id: string, found: JPushReport | null): CampaignRef | null =>
     found
-      ? { vendor: 'JPUSH', app, id, view: { availability: 'READY', funnel: found.funnel, channels: found.channels, lossReasons: [], sms: null } }
+      ? {
+          vendor: 'JPUSH',
+          app,
+          id,
+          view: { availability: 'READY', funnel: found.funnel, channels: found.channels, lossReasons: [], sms: null },
+        }
       : null;
   return {
     validateId,

@@ -211,7 +211,9 @@ export function createTencentSource(
   const loss = perRequest(batchers.loss, windowedKey, 'tencent.loss', batchers.interest.loss, signal);
   const trace = perRequest(batchers.trace, traceKey, 'tencent.trace', batchers.interest.trace, signal);
   const campaignOf = (id: string, found: TencentCampaignStatistics | null): CampaignRef | null =>
-    found ? { vendor: 'TENCENT', app, id, view: { availability: 'READY', funnel: found.funnel, channels: found.channels, sms: null } } : null;
+    found
+      ? { vendor: 'TENCENT', app, id, view: { availability: 'READY', funnel: found.funnel, channels: found.channels, sms: null } }
+      : null;
   return {
     validateId: (id) => checkId(id, 'id'),
     validateWindow: (field, args) => void checkWindow(args, field === 'lossReasons' ? LOSS_WINDOW : STATISTICS_WINDOW, now()),
