@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +22,14 @@ export interface ServerProcess {
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CHILD = join(ROOT, 'dist', 'bench-child.js');
+
+/** The Node flags `npm start` gives pushgraph (package.json), so the bench runs it as it is run. */
+const START_NODE_FLAGS = ((): string[] => {
+  const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const flags = /\bnode((?:\s+--\S+)*)\s+dist\/index\.js/.exec(scripts.start ?? '')?.[1];
+  if (flags === undefined) throw new Error('package.json: the start script does not run `node … dist/index.js`');
+  return flags.trim().split(/\s+/).filter(Boolean);
+})();
 let built: Promise<void> | undefined;
 
 /**
@@ -51,8 +60,9 @@ function buildChild(): Promise<void> {
 }
 
 /**
- * Starts one server of the bench in a child process (compiled JavaScript, --expose-gc so memory figures
- * are taken after a collection). `cpuProfileDir` adds --cpu-prof: the profile is written on stop.
+ * Starts one server of the bench in a child process: compiled JavaScript, pushgraph with `npm start`'s
+ * Node flags, --expose-gc so memory figures are taken after a collection. `cpuProfileDir` adds
+ * --cpu-prof: the profile is written on stop.
  */
 export async function startServerProcess(
   kind: ServerKind,
@@ -60,7 +70,7 @@ export async function startServerProcess(
   options: { cpuProfileDir?: string } = {},
 ): Promise<ServerProcess> {
   await buildChild();
-  const args = ['--expose-gc'];
+  const args = ['--expose-gc', ...(kind.startsWith('service') ? START_NODE_FLAGS : [])];
   // One profile per thread, named by pid and thread.
   if (options.cpuProfileDir) args.push('--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir);
   const child: ChildProcess = spawn(process.execPath, [...args, CHILD, kind], {
