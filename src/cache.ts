@@ -72,12 +72,12 @@ export function countingCache(cache: AnswerCache, count: (outcome: 'hit' | 'miss
     },
     set: (key, value, ttlMs) => cache.set(key, value, ttlMs),
     // A peek that finds nothing is not a miss: `get` is asked next, and counts it.
-    ...(cache.peek && {
-      peek<T>(key: string) {
-        const value = cache.peek?.<T>(key);
-        if (value !== undefined) count('hit');
-        return value;
-      },
-    }),
+    peek: cache.peek
+      ? <T>(key: string): T | undefined => {
+          const value = cache.peek?.<T>(key);
+          if (value !== undefined) count('hit');
+          return value;
+        }
+      : undefined,
   };
 }

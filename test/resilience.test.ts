@@ -75,7 +75,13 @@ describe('partial answers and vendor faults', () => {
     await app.gql(mixed);
     fakes.jpush.server.injectFault({ kind: 'status', status: 500 });
     await app.gql(mixed);
-    await app.gql('{ campaign(vendor: JPUSH) { id } }');
+    // Refused before execution, to a client that asked for application/json: 200 with errors first, still no data.
+    const refused = await fetch(`${app.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ query: '{ campaign(vendor: JPUSH) { id } }' }),
+    });
+    expect([refused.status, Object.keys((await refused.json()) as object)]).toEqual([200, ['errors']]);
     const after = await outcomes();
     expect(after.map((count, index) => count - (before[index] ?? 0))).toEqual([1, 1, 1]);
   });

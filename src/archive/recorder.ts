@@ -246,17 +246,14 @@ export class Recorder {
    */
   private toWrite(pending: PendingCampaign): { write: CampaignWrite; fieldHashes: Map<string, string> } | undefined {
     const written = this.written.get(campaignKey(pending.vendor, pending.app, pending.id));
-    const texts = new Map<string, string>();
-    const textOf = (field: string, value: unknown): string => {
-      let text = texts.get(field);
-      if (text === undefined) texts.set(field, (text = canonicalJson(value)));
-      return text;
-    };
-    const fieldHashes = new Map<string, string>();
-    const hashOf = (field: string, value: unknown): string => {
-      let hash = fieldHashes.get(field);
-      if (hash === undefined) fieldHashes.set(field, (hash = sha256(textOf(field, value))));
-      return hash;
+    const canonical = new Map<string, { text: string; hash: string }>();
+    const canonicalOf = (field: string, value: unknown): { text: string; hash: string } => {
+      let known = canonical.get(field);
+      if (!known) {
+        const text = canonicalJson(value);
+        canonical.set(field, (known = { text, hash: sha256(text) }));
+      }
+      return known;
     };
     const fields = Object.keys(pending.figures) as Array<keyof PartialFigures>;
     const unchanged =
@@ -267,10 +264,9 @@ export class Recorder {
         if (last === undefined || pending.lastAt - last.at >= this.options.snapshotEveryMs) return false;
         const value = pending.figures[field];
         const same = typeof value === 'object' && value !== null && last.value?.deref() === value;
-        return same || last.hash === hashOf(field, value);
+        return same || last.hash === canonicalOf(field, value).hash;
       });
     if (unchanged) return undefined;
-    for (const field of fields) if (pending.figures[field] !== undefined) hashOf(field, pending.figures[field]);
     const write: CampaignWrite = {
       vendor: pending.vendor,
       app: pending.app,
@@ -280,10 +276,11 @@ export class Recorder {
       figures: pending.figures,
       goneAt: pending.goneAt,
       firstRefreshAt: this.options.firstRefreshAt(pending.vendor, pending.firstAt),
-      contentHash: sha256(canonicalObject(pending.figures, textOf)),
+      contentHash: sha256(canonicalObject(pending.figures, (field, value) => canonicalOf(field, value).text)),
       bucketStart: pending.lastAt - (pending.lastAt % this.options.snapshotEveryMs),
     };
-    return { write, fieldHashes };
+    // canonicalObject made every defined field's text: these are the hashes to remember once written.
+    return { write, fieldHashes: new Map([...canonical].map(([field, { hash }]) => [field, hash])) };
   }
 
   private remember(writes: ReadonlyArray<{ write: CampaignWrite; fieldHashes: Map<string, string> }>): void {

@@ -31,6 +31,25 @@ export interface CampaignSource {
   sms(id: string): Promise<SmsStats | null>;
 }
 
+/**
+ * `campaign` and `cachedCampaign` of a source whose default view is one answer per id: `load` goes
+ * through the request's loader, `cached` reads the shared batcher synchronously.
+ */
+export function defaultViewCampaigns<V>(
+  load: (id: string) => Promise<V | null>,
+  cached: (id: string) => V | null | undefined,
+  toCampaign: (id: string, found: V) => CampaignRef,
+): Pick<CampaignSource, 'campaign' | 'cachedCampaign'> {
+  const campaignOf = (id: string, found: V | null): CampaignRef | null => (found ? toCampaign(id, found) : null);
+  return {
+    campaign: async (id) => campaignOf(id, await load(id)),
+    cachedCampaign: (id) => {
+      const found = cached(id);
+      return found === undefined ? undefined : campaignOf(id, found);
+    },
+  };
+}
+
 export type VendorMode = 'live' | 'simulated';
 
 /** A started vendor: process-wide client, cache and scheduler; per-request sources. */

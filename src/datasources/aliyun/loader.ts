@@ -3,7 +3,7 @@ import type { CampaignRef } from '../../domain.js';
 import { badUserInput } from '../../errors.js';
 import { SharedBatcher } from '../batcher.js';
 import type { Interest } from '../interest.js';
-import type { CampaignSource } from '../vendor.js';
+import { defaultViewCampaigns, type CampaignSource } from '../vendor.js';
 import type { AliyunClient } from './client.js';
 import { findPushStat, toCampaignFigures, type AliyunCampaignFigures } from './mapper.js';
 
@@ -75,23 +75,19 @@ export function createAliyunSource(
       }
     },
   };
-  const campaignOf = (id: string, found: AliyunCampaignFigures | null): CampaignRef | null =>
-    found
-      ? {
-          vendor: 'ALIYUN',
-          app,
-          id,
-          view: { availability: found.availability, funnel: found.funnel, channels: [], lossReasons: [], sms: found.sms },
-        }
-      : null;
   return {
     validateId: validateMessageId,
     // One QueryPushStatByMsg answer is the whole default view: the Campaign's plain fields read it from the parent.
-    campaign: async (id) => campaignOf(id, await figures.load(id)),
-    cachedCampaign: (id) => {
-      const found = batcher.cached(id);
-      return found === undefined ? undefined : campaignOf(id, found);
-    },
+    ...defaultViewCampaigns(
+      figures.load,
+      (id) => batcher.cached(id),
+      (id, found): CampaignRef => ({
+        vendor: 'ALIYUN',
+        app,
+        id,
+        view: { availability: found.availability, funnel: found.funnel, channels: [], lossReasons: [], sms: found.sms },
+      }),
+    ),
     // Unreachable through GraphQL for an unknown id (its campaign is null); nothing is published for it.
     availability: async (id) => (await figures.load(id))?.availability ?? 'PENDING',
     funnel: async (id) => (await figures.load(id))?.funnel ?? null,

@@ -5,7 +5,7 @@ import type { Logger } from '../../logger.js';
 import { SharedBatcher } from '../batcher.js';
 import { unreadable, type AnswerItem } from '../http.js';
 import { Interest } from '../interest.js';
-import type { CampaignSource } from '../vendor.js';
+import { defaultViewCampaigns, type CampaignSource } from '../vendor.js';
 import type { JPushClient } from './client.js';
 import { toDeliveryStatus, toFallbackReport, toReport, toUserMetrics, type JPushReport } from './mapper.js';
 import { JPushErrorCode, type JPushUsersItemParsed } from './types.js';
@@ -29,22 +29,18 @@ export function reportCampaigns(
   report: (id: string) => Promise<JPushReport | null>,
   reports: SharedBatcher<string, JPushReport>,
 ): CampaignSource {
-  const campaignOf = (id: string, found: JPushReport | null): CampaignRef | null =>
-    found
-      ? {
-          vendor: 'JPUSH',
-          app,
-          id,
-          view: { availability: 'READY', funnel: found.funnel, channels: found.channels, lossReasons: [], sms: null },
-        }
-      : null;
   return {
     validateId,
-    campaign: async (id) => campaignOf(id, await report(id)),
-    cachedCampaign: (id) => {
-      const found = reports.cached(id);
-      return found === undefined ? undefined : campaignOf(id, found);
-    },
+    ...defaultViewCampaigns(
+      report,
+      (id) => reports.cached(id),
+      (id, found): CampaignRef => ({
+        vendor: 'JPUSH',
+        app,
+        id,
+        view: { availability: 'READY', funnel: found.funnel, channels: found.channels, lossReasons: [], sms: null },
+      }),
+    ),
     // JPush publishes figures as deliveries happen: any id it answers for is READY.
     availability: async (id) => {
       await report(id);

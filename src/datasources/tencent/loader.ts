@@ -8,6 +8,7 @@ import { TENCENT_MAX_TASK_IDS, type TencentClient } from './client.js';
 import type { TencentSource } from './index.js';
 import { toCampaignStatistics, toDeviceTrace, toLossReasons, type TencentCampaignStatistics } from './mapper.js';
 import { Interest } from '../interest.js';
+import { defaultViewCampaigns } from '../vendor.js';
 import type { SharedSlotQueue, SlotClock } from '../slot-clock.js';
 import { BatchScheduler, queueFull } from './scheduler.js';
 import type { TencentApi } from './types.js';
@@ -210,19 +211,20 @@ export function createTencentSource(
   const statistics = perRequest(batchers.statistics, windowedKey, 'tencent.statistics', batchers.interest.statistics, signal);
   const loss = perRequest(batchers.loss, windowedKey, 'tencent.loss', batchers.interest.loss, signal);
   const trace = perRequest(batchers.trace, traceKey, 'tencent.trace', batchers.interest.trace, signal);
-  const campaignOf = (id: string, found: TencentCampaignStatistics | null): CampaignRef | null =>
-    found
-      ? { vendor: 'TENCENT', app, id, view: { availability: 'READY', funnel: found.funnel, channels: found.channels, sms: null } }
-      : null;
   return {
     validateId: (id) => checkId(id, 'id'),
     validateWindow: (field, args) => void checkWindow(args, field === 'lossReasons' ? LOSS_WINDOW : STATISTICS_WINDOW, now()),
     // The default-window statistics carry funnel and channels; loss reasons are a call of their own, made only when selected.
-    campaign: async (id) => campaignOf(id, await statistics.load({ taskId: id, window: DEFAULT_WINDOW })),
-    cachedCampaign: (id) => {
-      const found = batchers.statistics.cached({ taskId: id, window: DEFAULT_WINDOW });
-      return found === undefined ? undefined : campaignOf(id, found);
-    },
+    ...defaultViewCampaigns(
+      (id) => statistics.load({ taskId: id, window: DEFAULT_WINDOW }),
+      (id) => batchers.statistics.cached({ taskId: id, window: DEFAULT_WINDOW }),
+      (id, found): CampaignRef => ({
+        vendor: 'TENCENT',
+        app,
+        id,
+        view: { availability: 'READY', funnel: found.funnel, channels: found.channels, sms: null },
+      }),
+    ),
     availability: async () => 'READY',
     // Null when Tencent has no figures for the task in that window.
     funnel: async (id, args) =>
